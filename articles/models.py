@@ -1,0 +1,336 @@
+"""Articles: one clinical question, its answer sections, citations and revisions."""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from markdownx.models import MarkdownxField
+
+from references.models import Reference
+
+
+class Audience(models.TextChoices):
+    """Who the reader is; editors may write a version of a section for each."""
+
+    PATIENT = "patient", "Patient"
+    CAREGIVER = "caregiver", "Caregiver"
+    STUDENT = "student", "Medical student"
+    PROFESSIONAL = "professional", "Healthcare professional"
+
+
+DEFAULT_AUDIENCE = "default"
+PLAIN_LANGUAGE_AUDIENCES = (Audience.PATIENT, Audience.CAREGIVER)
+
+
+class Status(models.TextChoices):
+    """Review status of the article's current revision (written only by reviews.services)."""
+
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    UNDER_REVIEW = "under_review", "Under Review"
+    APPROVED = "approved", "Approved"
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True, help_text="One or two plain sentences shown on the topic page.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:topic", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def public(self):
+        """What any reader may see: approved at least once, or submitted and pending review."""
+        return self.exclude(status=Status.DRAFT, live_revision__isnull=True).exclude(current_revision__isnull=True)
+
+    def approved(self):
+        """Articles with approved content live."""
+        return self.filter(live_revision__isnull=False)
+
+    def visible_to(self, user):
+        """Staff who may view articles also see private drafts; everyone else sees public()."""
+        if user.is_authenticated and user.has_perm("articles.view_article"):
+            return self.all()
+        return self.public()
+
+    def overdue_for_review(self, today):
+        return self.approved().filter(next_review_due__lt=today)
+
+
+class Article(models.Model):
+    question = models.CharField(
+        max_length=300,
+        help_text="The clinical question this article answers, as a reader would ask it. Shown as the page title.",
+    )
+    slug = models.SlugField(max_length=200, unique=True, help_text="The address: /articles/<slug>/. Never change it once public.")
+    summary = models.TextField(
+        blank=True, help_text="Two or three plain sentences: the short answer, used in search results and link previews."
+    )
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
+    is_demo = models.BooleanField(
+        "demo content",
+        default=False,
+        help_text="Demo content is labelled as such on the page. Untick only for content written for real readers.",
+    )
+    credit = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Licence and source credit shown under the answer, e.g. for text reused under CC BY.",
+    )
+    external_id = models.CharField(
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text="Identifier of imported content (e.g. “medquad:CancerGov:0000001_1-1”), so a re-import updates in place.",
+    )
+    related_questions = models.ManyToManyField(
+        "self", through="RelatedQuestion", symmetrical=False, related_name="+", blank=True
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    # Derived state, written by articles.revisions and reviews.services only.
+    current_revision = models.ForeignKey(
+        "ArticleRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    live_revision = models.ForeignKey(
+        "ArticleRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    last_reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    last_reviewed_by_display = models.CharField(max_length=300, blank=True, editable=False)
+    next_review_due = models.DateField(null=True, blank=True, editable=False)
+    # Optimistic locking: bumped on every save from the admin.
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["question"]
+        indexes = [
+            models.Index(fields=["status"], name="article_status_idx"),
+            models.Index(fields=["next_review_due"], name="article_review_due_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["external_id"], condition=~Q(external_id=""), name="article_unique_external_id"),
+        ]
+
+    def __str__(self):
+        return self.question
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", args=[self.slug])
+
+    @property
+    def displayed_revision(self):
+        """What readers see: the approved revision if there is one, else the latest."""
+        return self.live_revision or self.current_revision
+
+    @property
+    def public_status(self):
+        """The status readers are shown: approved content stays approved while an update is reviewed."""
+        return Status.APPROVED if self.live_revision_id else self.status
+
+    @property
+    def update_under_review(self):
+        return bool(
+            self.live_revision_id
+            and self.current_revision_id != self.live_revision_id
+            and self.status in (Status.SUBMITTED, Status.UNDER_REVIEW)
+        )
+
+
+class AnswerSection(models.Model):
+    """One part of the answer, in a fixed order: guidelines, then research, then a trusted source."""
+
+    class Kind(models.IntegerChoices):
+        GUIDELINES = 1, "From the Guidelines"
+        RESEARCH = 2, "From the Research"
+        SOURCE = 3, "From a trusted source"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+    kind = models.PositiveSmallIntegerField(choices=Kind.choices)
+    source_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For “From a trusted source” only: the source as it should read after “From”, "
+        "e.g. “the National Cancer Institute”.",
+    )
+    body = MarkdownxField(
+        "text for everyone",
+        help_text="Markdown. Cite with [@key] or [@key1; @key2]; keys are those of the references attached below.",
+    )
+    body_patient = MarkdownxField("patient version", blank=True, help_text="Plain language, grade 8 or below. Optional.")
+    body_caregiver = MarkdownxField("caregiver version", blank=True, help_text="Plain language, grade 8 or below. Optional.")
+    body_student = MarkdownxField("medical student version", blank=True, help_text="Optional.")
+    body_professional = MarkdownxField("healthcare professional version", blank=True, help_text="Optional.")
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [models.UniqueConstraint(fields=["article", "kind"], name="section_one_per_kind")]
+
+    def __str__(self):
+        return self.heading
+
+    @property
+    def heading(self):
+        if self.kind == self.Kind.SOURCE and self.source_name:
+            return f"From {self.source_name}"
+        return self.get_kind_display()
+
+    def clean(self):
+        if self.kind == self.Kind.SOURCE and not self.source_name.strip():
+            raise ValidationError({"source_name": "Name the source this answer is taken from."})
+
+    def versions(self):
+        """The texts of this section: the default and each audience version written."""
+        texts = {DEFAULT_AUDIENCE: self.body}
+        for audience in Audience.values:
+            text = getattr(self, f"body_{audience}")
+            if text.strip():
+                texts[audience] = text
+        return texts
+
+
+CITATION_KEY_VALIDATOR = RegexValidator(
+    re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*$"),
+    "A key starts with a letter, digit or underscore and has no spaces, e.g. “nccn2018”.",
+)
+
+
+class Citation(models.Model):
+    """A reference attached to an article under a short key that the text cites as [@key]."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
+    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="citations")
+    key = models.CharField(
+        max_length=60,
+        validators=[CITATION_KEY_VALIDATOR],
+        help_text="Short name used in the text as [@key], e.g. “nccn2018”.",
+    )
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "key"], name="citation_unique_key"),
+            models.UniqueConstraint(fields=["article", "reference"], name="citation_unique_reference"),
+        ]
+
+    def __str__(self):
+        return f"[@{self.key}]"
+
+
+class RelatedQuestion(models.Model):
+    """An editor's choice of a related article, in the editor's order."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "related"], name="related_unique"),
+            models.CheckConstraint(condition=~Q(article=F("related")), name="related_not_self"),
+        ]
+
+    def __str__(self):
+        return str(self.related)
+
+
+class ArticleRevision(models.Model):
+    """An immutable snapshot of an article's content, with the HTML rendered from it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    created = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    content_hash = models.CharField(max_length=64)
+    question = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    # What the editors wrote: sections (per audience) and citations, for diffs and re-rendering.
+    source = models.JSONField()
+    # Derived from source by articles.pipeline: per-audience sections HTML and reference list.
+    rendered = models.JSONField()
+    # Flesch-Kincaid grade of each section version, e.g. {"2": {"default": 11.2, "patient": 7.9}}.
+    reading_levels = models.JSONField(default=dict)
+    plain_text = models.TextField(blank=True, help_text="Text of the default version, for search.")
+
+    class Meta:
+        ordering = ["article", "-number"]
+        get_latest_by = "number"
+        constraints = [models.UniqueConstraint(fields=["article", "number"], name="revision_unique_number")]
+
+    def __str__(self):
+        return f"Revision {self.number} of “{self.question}”"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("A revision is a record of what was written and reviewed; it is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Revisions are kept for ever.")
+
+    @property
+    def has_answer(self):
+        return bool(self.rendered.get("audiences", {}).get(DEFAULT_AUDIENCE, {}).get("sections"))
+
+    def page_for(self, audience):
+        """Sections and references for a reader: their audience's version, else the default."""
+        audiences = self.rendered.get("audiences", {})
+        return audiences.get(audience) or audiences.get(DEFAULT_AUDIENCE) or {"sections": [], "references": []}
+
+    def max_plain_language_grade(self):
+        grades = [
+            grade
+            for versions in self.reading_levels.values()
+            for audience, grade in versions.items()
+            if audience in PLAIN_LANGUAGE_AUDIENCES
+        ]
+        return max(grades) if grades else None
+
+
+class FollowUpQuestion(models.Model):
+    """A reader's follow-up question, kept for the editors; never published unreviewed."""
+
+    class State(models.TextChoices):
+        NEW = "new", "New"
+        ANSWERED = "answered", "Answered"
+        DISMISSED = "dismissed", "Dismissed"
+
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_up_questions")
+    text = models.TextField()
+    audience = models.CharField(max_length=20, choices=Audience.choices, blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.NEW)
+    created = models.DateTimeField(auto_now_add=True)
+    client_hash = models.CharField(max_length=64, blank=True, help_text="Hashed client address, for rate limiting only.")
+    answer_article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="The article written from it."
+    )
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["client_hash", "created"], name="followup_client_idx")]
+
+    def __str__(self):
+        return self.text[:80]

@@ -1,0 +1,152 @@
+"""
+Revisions: every saved change of an article's content becomes an immutable
+snapshot holding what the editors wrote and the HTML rendered from it.
+
+Content is the question, the summary, the sections (every audience version) and
+the attached references. A save that changes none of it makes no revision:
+revisions are compared by a hash of their content, not by ids.
+"""
+
+import hashlib
+import json
+import re
+
+from django.db import transaction
+from django.utils.html import strip_tags
+
+from . import pipeline
+from .models import DEFAULT_AUDIENCE, AnswerSection, Article, ArticleRevision, Audience, Citation
+
+
+class CitationError(ValueError):
+    """The text cites keys that no attached reference has."""
+
+    def __init__(self, unknown):
+        self.unknown = list(dict.fromkeys(unknown))
+        keys = ", ".join(f"[@{key}]" for key in self.unknown)
+        super().__init__(f"Unknown citation key {keys}: attach a reference with that key, or correct the key.")
+
+
+def _reference_fields(reference):
+    return {
+        name: str(getattr(reference, name) or "")
+        for name in ("kind", "authors", "title", "container", "year", "volume", "issue", "pages", "doi", "pmid", "url", "accessed")
+    }
+
+
+def content_of(article, sections=None, citations=None):
+    """The article's content as plain data, in a stable order."""
+    if sections is None:
+        sections = list(article.sections.all())
+    if citations is None:
+        citations = list(article.citations.select_related("reference"))
+    return {
+        "question": article.question.strip(),
+        "summary": article.summary.strip(),
+        "credit": article.credit.strip(),
+        "sections": [
+            {"kind": s.kind, "heading": s.heading, "versions": {a: t.strip() for a, t in s.versions().items()}}
+            for s in sorted(sections, key=lambda s: s.kind)
+        ],
+        "citations": [
+            {"key": c.key, "reference_id": c.reference_id, "reference": _reference_fields(c.reference)}
+            for c in sorted(citations, key=lambda c: c.key)
+        ],
+    }
+
+
+def content_hash(content):
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def check_citations(section_texts, keys):
+    """Raise CitationError if any text cites a key not in `keys`; return uncited keys."""
+    used = [key for text in section_texts for key in pipeline.cited_keys(text)]
+    unknown = [key for key in used if key not in keys]
+    if unknown:
+        raise CitationError(unknown)
+    return [key for key in keys if key not in used]
+
+
+def _section_anchor(kind):
+    return {AnswerSection.Kind.GUIDELINES: "guidelines", AnswerSection.Kind.RESEARCH: "research"}.get(kind, "source")
+
+
+def render_page(content, references_by_key, audience):
+    """One reader's page: sections in order, citations numbered by first use, one reference list."""
+    numbering = pipeline.CitationNumbering()
+    sections = []
+    for section in content["sections"]:
+        text = section["versions"].get(audience) or section["versions"][DEFAULT_AUDIENCE]
+        html, unknown = pipeline.render_section(text, numbering, known_keys=references_by_key)
+        if unknown:
+            raise CitationError(unknown)
+        sections.append({"kind": section["kind"], "heading": section["heading"], "anchor": _section_anchor(section["kind"]), "html": html})
+    references = [
+        {"number": number, "key": key, "html": str(references_by_key[key].to_ama_html())}
+        for key, number in sorted(numbering.numbers.items(), key=lambda item: item[1])
+    ]
+    return {"sections": sections, "references": references}
+
+
+def reading_grade(text):
+    """Flesch-Kincaid grade of the text as a reader sees it (Markdown and citations removed)."""
+    import textstat
+
+    plain = strip_tags(pipeline.markdown_to_html(pipeline.CITATION_GROUP.sub("", text or "")))
+    if len(plain.split()) < 3:
+        return None
+    return round(textstat.flesch_kincaid_grade(plain), 1)
+
+
+def render(content, references_by_key):
+    """Everything derived from the content: per-audience pages, reading levels, search text."""
+    audiences = {DEFAULT_AUDIENCE: render_page(content, references_by_key, DEFAULT_AUDIENCE)}
+    for audience in Audience.values:
+        if any(audience in section["versions"] for section in content["sections"]):
+            audiences[audience] = render_page(content, references_by_key, audience)
+    reading_levels = {
+        str(section["kind"]): {audience: reading_grade(text) for audience, text in section["versions"].items()}
+        for section in content["sections"]
+    }
+    plain_text = " ".join(
+        strip_tags(section["html"]) for section in audiences[DEFAULT_AUDIENCE]["sections"]
+    )
+    plain_text = re.sub(r"\s+", " ", plain_text).strip()
+    return {"audiences": audiences, "warnings": []}, reading_levels, plain_text
+
+
+@transaction.atomic
+def record_revision(article, *, user=None):
+    """Snapshot the article's saved content; returns (revision, created).
+
+    A save that changed nothing returns the current revision and creates none.
+    """
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    citations = list(Citation.objects.filter(article=article).select_related("reference"))
+    content = content_of(article, sections=list(article.sections.all()), citations=citations)
+    digest = content_hash(content)
+    current = article.current_revision
+    if current is not None and current.content_hash == digest:
+        return current, False
+    references_by_key = {c.key: c.reference for c in citations}
+    rendered, reading_levels, plain_text = render(content, references_by_key)
+    uncited = check_citations(
+        [text for section in content["sections"] for text in section["versions"].values()], list(references_by_key)
+    )
+    rendered["warnings"] = [f"Reference [@{key}] is attached but never cited." for key in uncited]
+    last_number = article.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    revision = ArticleRevision.objects.create(
+        article=article,
+        number=last_number + 1,
+        created_by=user if user is not None and user.is_authenticated else None,
+        content_hash=digest,
+        question=content["question"],
+        summary=content["summary"],
+        source=content,
+        rendered=rendered,
+        reading_levels=reading_levels,
+        plain_text=plain_text,
+    )
+    Article.objects.filter(pk=article.pk).update(current_revision=revision)
+    return revision, True

@@ -1,0 +1,63 @@
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from .audience import audience_of
+from .models import Article, Status, Topic
+
+REVIEW_STEPS = [(Status.SUBMITTED.value, "Submitted"), (Status.UNDER_REVIEW.value, "Under Review"), (Status.APPROVED.value, "Approved")]
+
+
+def review_steps_done(status):
+    """The steps already passed by an article in this status."""
+    values = [value for value, _ in REVIEW_STEPS]
+    return values[: values.index(status)] if status in values else []
+
+
+def article_detail(request, slug):
+    """The article page: the reviewed answer to one question."""
+    article = get_object_or_404(
+        Article.objects.visible_to(request.user).select_related("topic", "live_revision", "current_revision"),
+        slug=slug,
+    )
+    audience = audience_of(request)
+    revision = article.displayed_revision
+    if revision is None:
+        raise Http404("This article has no saved content yet.")
+    page = revision.page_for(audience)
+    related = [
+        link.related
+        for link in article.related_links.select_related("related").filter(related__in=Article.objects.public())
+    ]
+    context = {
+        "article": article,
+        "revision": revision,
+        "sections": page["sections"],
+        "references": page["references"],
+        "related_questions": related,
+        "audience": audience,
+        "status": article.public_status,
+        "review_steps": REVIEW_STEPS,
+        "done_steps": review_steps_done(article.public_status),
+    }
+    response = render(request, "articles/article_detail.html", context)
+    return response
+
+
+def home(request):
+    """The front page: recently reviewed and recently updated questions, and the topics."""
+    public = Article.objects.public().select_related("topic")
+    context = {
+        "recently_approved": public.approved().order_by("-last_reviewed_at")[:6],
+        "recently_updated": public.order_by("-modified")[:8],
+        "topics": Topic.objects.filter(articles__in=Article.objects.public()).distinct().order_by("name"),
+    }
+    return render(request, "articles/home.html", context)
+
+
+def topic_detail(request, slug):
+    """All public articles on one topic, a page at a time."""
+    topic = get_object_or_404(Topic, slug=slug)
+    articles = Article.objects.public().filter(topic=topic).order_by("question")
+    page = Paginator(articles, 20).get_page(request.GET.get("page"))
+    return render(request, "articles/topic_detail.html", {"topic": topic, "page_obj": page})

@@ -1,0 +1,79 @@
+"""The Medical Advisory Board and the record of every review move."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from articles.models import Article, ArticleRevision, Status
+
+
+class BoardMemberQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class BoardMember(models.Model):
+    """A member of the Medical Advisory Board, as readers see them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="board_member",
+        help_text="The staff account this member reviews with.",
+    )
+    name = models.CharField(max_length=200, help_text="As it should appear, e.g. “Jane Doe”.")
+    credentials = models.CharField(max_length=100, help_text="Degrees and certifications, e.g. “MD, FACP”.")
+    specialty = models.CharField(max_length=200, blank=True, help_text="e.g. “Medical oncology”.")
+    bio = models.TextField(blank=True, help_text="Two or three sentences: training, practice, interests. Plain text.")
+    is_active = models.BooleanField(default=True, help_text="Untick to remove from the board page; past reviews keep their name.")
+    is_demo = models.BooleanField(default=False, help_text="A fictional member for the demo site; labelled as such.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the board page.")
+
+    objects = BoardMemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+
+class ReviewEvent(models.Model):
+    """One move in an article's review, kept for ever: who, when, from, to, why, which revision."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "Submitted for review"
+        START_REVIEW = "start_review", "Started review"
+        REQUEST_CHANGES = "request_changes", "Requested changes"
+        APPROVE = "approve", "Approved"
+        EDIT = "edit", "Edited (review restarts)"
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="review_events")
+    revision = models.ForeignKey(ArticleRevision, on_delete=models.PROTECT, related_name="review_events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_events")
+    action = models.CharField(max_length=30, choices=Action.choices)
+    from_status = models.CharField(max_length=20, choices=Status.choices)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    comment = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        indexes = [models.Index(fields=["article", "created"], name="reviewevent_article_idx")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.actor} on {self.created:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Review events are an audit trail; they are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Review events are an audit trail; they are never deleted.")

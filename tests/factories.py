@@ -1,0 +1,102 @@
+"""Small builders for test data, named by the state they produce."""
+
+import itertools
+
+from django.contrib.auth import get_user_model
+
+from articles.models import AnswerSection, Article, Citation, RelatedQuestion, Status, Topic
+from articles.revisions import record_revision
+from references.models import Reference
+
+_counter = itertools.count(1)
+
+
+def make_user(username=None, *, staff=True, superuser=False, perms=(), groups=()):
+    """A user; `perms` are "app_label.codename" strings, `groups` are group names."""
+    from django.contrib.auth.models import Group, Permission
+
+    username = username or f"user{next(_counter)}"
+    user = get_user_model().objects.create_user(
+        username=username, password="correct horse battery staple", is_staff=staff, is_superuser=superuser
+    )
+    for perm in perms:
+        app_label, codename = perm.split(".")
+        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    return user
+
+
+def make_reference(**fields):
+    fields.setdefault("title", f"Reference title {next(_counter)}")
+    fields.setdefault("kind", Reference.Kind.STUDY)
+    return Reference.objects.create(**fields)
+
+
+def make_topic(name=None):
+    name = name or f"Topic {next(_counter)}"
+    topic, _ = Topic.objects.get_or_create(slug=name.lower().replace(" ", "-"), defaults={"name": name})
+    return topic
+
+
+def make_article(
+    question=None,
+    *,
+    status=Status.SUBMITTED,
+    guidelines="",
+    research="",
+    source=None,
+    references=None,
+    topic=None,
+    summary="",
+    related=(),
+    author=None,
+    **fields,
+):
+    """An article with its content saved as a revision.
+
+    `references` maps citation keys to Reference rows (or to field dicts).
+    `source` is (source_name, body) for a "From <source>" section.
+    """
+    n = next(_counter)
+    question = question or f"What is test condition number {n}?"
+    article = Article.objects.create(
+        question=question,
+        slug=fields.pop("slug", f"test-question-{n}"),
+        status=status,
+        summary=summary,
+        topic=topic,
+        created_by=author,
+        **fields,
+    )
+    if guidelines:
+        AnswerSection.objects.create(article=article, kind=AnswerSection.Kind.GUIDELINES, body=guidelines)
+    if research:
+        AnswerSection.objects.create(article=article, kind=AnswerSection.Kind.RESEARCH, body=research)
+    if source:
+        AnswerSection.objects.create(article=article, kind=AnswerSection.Kind.SOURCE, source_name=source[0], body=source[1])
+    for key, reference in (references or {}).items():
+        if isinstance(reference, dict):
+            reference = make_reference(**reference)
+        Citation.objects.create(article=article, key=key, reference=reference)
+    for position, other in enumerate(related):
+        RelatedQuestion.objects.create(article=article, related=other, position=position)
+    record_revision(article, user=author)
+    article.refresh_from_db()
+    return article
+
+
+def make_approved_article(question=None, **kwargs):
+    """An article whose current revision is live, as if the board had approved it."""
+    from django.utils import timezone
+
+    article = make_article(question, **kwargs)
+    Article.objects.filter(pk=article.pk).update(
+        status=Status.APPROVED,
+        live_revision=article.current_revision,
+        last_reviewed_at=timezone.now(),
+        last_reviewed_by_display="Demo Reviewer, MD",
+        next_review_due=(timezone.now() + timezone.timedelta(days=365)).date(),
+    )
+    article.refresh_from_db()
+    return article
