@@ -9,8 +9,10 @@ REVIEW_STEPS = [(Status.SUBMITTED.value, "Submitted"), (Status.UNDER_REVIEW.valu
 
 
 def review_steps_done(status):
-    """The steps already passed by an article in this status."""
+    """The steps already passed by an article in this status (approval completes the last)."""
     values = [value for value, _ in REVIEW_STEPS]
+    if status == Status.APPROVED:
+        return values
     return values[: values.index(status)] if status in values else []
 
 

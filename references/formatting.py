@@ -3,6 +3,7 @@
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+SAFE_URL_SCHEMES = ("http://", "https://")
 MAX_AUTHORS = 6  # AMA: list all up to 6; for more, the first 3 then "et al".
 
 
@@ -44,7 +45,7 @@ def ama_html(ref):
         links.append(format_html('doi:<a href="{}" rel="noopener">{}</a>', ref.doi_url, ref.doi))
     if ref.pmid:
         links.append(format_html('PMID: <a href="{}" rel="noopener">{}</a>', ref.pubmed_url, ref.pmid))
-    if ref.url and not (ref.doi or ref.pmid):
+    if ref.url and not (ref.doi or ref.pmid) and ref.url.lower().startswith(SAFE_URL_SCHEMES):
         accessed = f" Accessed {ref.accessed:%B} {ref.accessed.day}, {ref.accessed.year}." if ref.accessed else ""
         links.append(format_html('<a href="{}" rel="noopener">{}</a>{}', ref.url, ref.url, accessed))
     if links:

@@ -3,6 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 
@@ -69,7 +70,13 @@ class Reference(models.Model):
     pmid = models.CharField(
         "PMID", max_length=12, blank=True, help_text="PubMed identifier, digits only, only if verified in PubMed."
     )
-    url = models.URLField("URL", max_length=500, blank=True, help_text="Link to the source page, if it is on the web.")
+    url = models.URLField(
+        "URL",
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="Link to the source page (http or https), if it is on the web.",
+    )
     accessed = models.DateField(null=True, blank=True, help_text="For web pages: the date the page was read.")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
