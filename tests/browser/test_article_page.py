@@ -1,0 +1,45 @@
+"""The seed article in a real browser: every part present, links working, screenshots saved."""
+
+import pytest
+
+SEED = "/articles/what-is-the-likely-cause-of-neuroendocrine-tumors-nets/"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_seed_article_shows_every_part(live_server, page, demo_content, screenshot_dir):
+    """A reader arriving from a search engine sees the whole page, in order, and citations jump to references."""
+    page.goto(live_server.url + SEED)
+    assert page.locator("h1").all_inner_texts() == ["What is the likely cause of neuroendocrine tumors (NETs)?"]
+    assert page.get_by_text("All articles are reviewed for accuracy by our Medical Advisory Board").is_visible()
+    assert page.get_by_text("Exercise caution as content is pending human review").is_visible()
+    assert page.locator('.stepper [aria-current="step"]').inner_text().endswith("Submitted")
+    assert page.get_by_text("Last updated:").is_visible()
+    for heading in ("From the Guidelines", "From the Research", "References", "Related Questions", "Professional Medical Disclaimer"):
+        assert page.get_by_role("heading", name=heading).is_visible(), heading
+    assert page.locator(".references li").count() == 7
+
+    page.locator("sup.citations a").first.click()
+    assert page.url.endswith("#ref-1")
+    assert page.locator("#ref-1").is_visible()
+
+    page.screenshot(path=str(screenshot_dir / "seed-article-1280.png"), full_page=True)
+
+    page.get_by_role("link", name="View editorial policy").click()
+    assert page.get_by_role("heading", name="Editorial policy", level=1).is_visible()
+
+
+def test_seed_article_reads_on_a_phone(live_server, phone_page, demo_content, screenshot_dir):
+    """No sideways scrolling on a 390 px wide phone."""
+    phone_page.goto(live_server.url + SEED)
+    overflow = phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    assert phone_page.locator("h1").is_visible()
+    phone_page.screenshot(path=str(screenshot_dir / "seed-article-390.png"), full_page=True)
+
+
+def test_unknown_article_shows_the_designed_404(live_server, page):
+    response = page.goto(live_server.url + "/articles/not-a-real-question/")
+    assert response.status == 404
+    assert page.get_by_role("heading", name="We couldn’t find that page").is_visible()
+    assert page.get_by_role("link", name="Go to the home page").is_visible()
