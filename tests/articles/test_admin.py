@@ -122,3 +122,18 @@ def test_references_are_searchable_by_title_doi_and_pmid(client, editor):
         response = client.get("/admin/references/reference/", {"q": query})
         assert "Somatostatin analogues in practice" in page_text(response)
         assert "Unrelated" not in page_text(response)
+
+
+def test_live_preview_uses_the_sanitising_pipeline(client, editor):
+    """The markdownx preview shows numbered citations and escapes scripts, like the site."""
+    response = client.post("/markdownx/markdownify/", {"content": "**Bold** [@a] <script>alert(1)</script>"})
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content.decode(), "html.parser")
+    assert soup.find("strong").get_text() == "Bold"
+    assert soup.select_one("sup.citations a")["href"] == "#ref-1"
+    assert soup.find("script") is None
+
+
+def test_live_preview_and_uploads_are_not_open_to_the_public(client):
+    assert client.post("/markdownx/markdownify/", {"content": "x"}).status_code == 302
+    assert client.post("/markdownx/upload/", {}).status_code == 404
