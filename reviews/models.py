@@ -65,6 +65,12 @@ class ReviewEvent(models.Model):
 
     class Meta:
         ordering = ["created", "id"]
+        # The workflow's rights; see reviews/permissions.py. (Article lives in articles, so they live here.)
+        permissions = [
+            ("submit_article", "Can submit articles for review"),
+            ("review_article", "Can start reviews and request changes"),
+            ("approve_article", "Can approve articles (never their own revision)"),
+        ]
         indexes = [models.Index(fields=["article", "created"], name="reviewevent_article_idx")]
 
     def __str__(self):
