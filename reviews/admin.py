@@ -1,10 +1,242 @@
-from django.contrib import admin
+"""The admin as the workflow screen: status, review holder, move buttons, history, diff, edit locking."""
 
-from .models import BoardMember
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.db.models import OuterRef, Subquery
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+
+from articles.admin import ArticleAdmin
+from articles.models import Article, Status
+
+from . import permissions, services
+from .diffs import revision_diff
+from .models import BoardMember, ReviewEvent
+
+MOVE_FUNCTIONS = {
+    "submit": services.article_submit,
+    "start_review": services.article_start_review,
+    "request_changes": services.article_request_changes,
+    "approve": services.article_approve,
+}
+# Fields only the review services write; an admin save keeps whatever the database holds.
+WORKFLOW_FIELDS = ["status", "live_revision_id", "last_reviewed_at", "last_reviewed_by_id", "last_reviewed_by_display", "next_review_due"]
+CONFLICT_MESSAGE = (
+    "Someone else saved this article while you were editing it. Your text is kept below and nothing was saved. "
+    "Open the article in another tab to see their version, bring your changes together, then save again "
+    "(saving again replaces their version with what is in this form)."
+)
 
 
 @admin.register(BoardMember)
 class BoardMemberAdmin(admin.ModelAdmin):
-    list_display = ["name", "credentials", "specialty", "is_active", "is_demo"]
+    list_display = ["name", "credentials", "specialty", "user", "is_active", "is_demo"]
     list_filter = ["is_active", "is_demo"]
     search_fields = ["name", "specialty"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(admin.ModelAdmin):
+    """The audit trail: readable by staff with the view right, changed or deleted by nobody."""
+
+    list_display = ["created", "article", "action", "from_status", "to_status", "actor", "revision"]
+    list_filter = ["action", "to_status"]
+    search_fields = ["article__question", "comment", "actor__username"]
+    list_select_related = ["article", "actor", "revision"]
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReviewedArticleForm(forms.ModelForm):
+    """The article form with optimistic locking: a save based on an outdated copy is refused."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lock_version"].initial = self.instance.lock_version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # Lock the row until the admin's transaction ends, so no other save slips in between.
+            current = Article.objects.select_for_update().values_list("lock_version", flat=True).get(pk=self.instance.pk)
+            if cleaned.get("lock_version") != current:
+                # The next deliberate save goes through: the editor has now seen the warning.
+                self.data = self.data.copy()
+                self.data["lock_version"] = str(current)
+                raise forms.ValidationError(CONFLICT_MESSAGE, code="conflict")
+        return cleaned
+
+
+class ReviewHolderFilter(admin.SimpleListFilter):
+    title = "reviewer"
+    parameter_name = "reviewer"
+
+    def lookups(self, request, model_admin):
+        holders = ReviewEvent.objects.filter(action=ReviewEvent.Action.START_REVIEW).values_list("actor", flat=True)
+        users = get_user_model().objects.filter(pk__in=holders).order_by("username")
+        return [(str(user.pk), user.get_full_name() or user.username) for user in users]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(status=Status.UNDER_REVIEW, review_holder_id=self.value())
+        return queryset
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = "review due"
+    parameter_name = "review_due"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue for review"), ("90days", "Due within 90 days")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.filter(pk__in=Article.objects.overdue_for_review(today).values("pk"))
+        if self.value() == "90days":
+            return queryset.approved().filter(next_review_due__gte=today, next_review_due__lte=today + timezone.timedelta(days=90))
+        return queryset
+
+
+admin.site.unregister(Article)
+
+
+@admin.register(Article)
+class ReviewedArticleAdmin(ArticleAdmin):
+    """ArticleAdmin plus the review workflow (the parent stays in charge of content editing)."""
+
+    form = ReviewedArticleForm
+    change_form_template = "reviews/admin/article_change_form.html"
+
+    # Extend the parent's columns and filters at request time, so columns other apps add survive.
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "review_holder_name", "next_review_due"]
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), ReviewHolderFilter, ReviewDueFilter]
+
+    def get_queryset(self, request):
+        holder = (
+            ReviewEvent.objects.filter(article=OuterRef("pk"), action=ReviewEvent.Action.START_REVIEW)
+            .order_by("-created", "-id")
+            .values("actor")[:1]
+        )
+        return super().get_queryset(request).annotate(review_holder_id=Subquery(holder))
+
+    @admin.display(description="review held by")
+    def review_holder_name(self, obj):
+        if obj.status != Status.UNDER_REVIEW or not obj.review_holder_id:
+            return "—"
+        user = get_user_model().objects.filter(pk=obj.review_holder_id).first()
+        return (user.get_full_name() or user.username) if user else "—"
+
+    # --- Saving: optimistic locking, and workflow fields never written from the form. ---
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            current = Article.objects.select_for_update().values(*WORKFLOW_FIELDS, "lock_version").get(pk=obj.pk)
+            for name in WORKFLOW_FIELDS:
+                setattr(obj, name, current[name])
+            obj.lock_version = current["lock_version"] + 1
+        super().save_model(request, obj, form, change)
+
+    def revision_saved(self, request, article, revision, created):
+        super().revision_saved(request, article, revision, created)
+        before = article.status
+        article = services.article_content_saved(article=article, revision=revision, created=created, user=request.user)
+        if article.status != before:
+            messages.warning(
+                request,
+                "You changed reviewed content, so the article is back to Draft. "
+                "Readers keep seeing the approved version until this revision is submitted and approved.",
+            )
+
+    # --- The workflow buttons. ---
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        own = [
+            path(
+                "<path:object_id>/review/<str:move>/",
+                self.admin_site.admin_view(self.review_move_view),
+                name="%s_%s_review_move" % info,
+            )
+        ]
+        return own + super().get_urls()
+
+    def review_move_view(self, request, object_id, move):
+        """POST one workflow move; the outcome is reported as a message on the change page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = get_object_or_404(Article, pk=object_id)
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        function = MOVE_FUNCTIONS.get(move)
+        if function is None:
+            self.message_user(request, "Unknown review move.", messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        comment = request.POST.get("comment", "")
+        try:
+            article = function(article=article, user=request.user, comment=comment)
+        except services.WorkflowError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            label = permissions.MOVES[move][3]
+            self.message_user(
+                request, f"“{label}” done: the article is now {Status(article.status).label}.", messages.SUCCESS
+            )
+        return HttpResponseRedirect(change_url)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = Article.objects.select_related("current_revision", "live_revision").filter(pk=object_id).first()
+        if article is not None:
+            extra_context = {**(extra_context or {}), **self.workflow_context(request, article)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def workflow_context(self, request, article):
+        """Status, holder, the buttons this user may press, the history and the diff for reviewers."""
+        user = request.user
+        moves = [
+            {"name": move, "label": permissions.MOVES[move][3], "comment_required": move == "request_changes",
+             "url": reverse("admin:articles_article_review_move", args=[article.pk, move])}
+            for move in permissions.allowed_moves(user, article)
+        ]
+        is_reviewer = permissions.has_move_permission(user, "start_review") or permissions.has_move_permission(user, "approve")
+        four_eyes_blocked = (
+            article.status == Status.UNDER_REVIEW
+            and permissions.has_move_permission(user, "approve")
+            and permissions.wrote_current_revision(user, article)
+        )
+        no_board_profile = (
+            article.status == Status.UNDER_REVIEW
+            and permissions.has_move_permission(user, "approve")
+            and permissions.board_member_of(user) is None
+        )
+        shows_diff = is_reviewer and article.current_revision_id != article.live_revision_id
+        return {
+            "workflow": {
+                "status": Status(article.status).label,
+                "holder": services.review_holder(article),
+                "moves": moves,
+                "events": article.review_events.select_related("actor", "revision").order_by("-created", "-id"),
+                "four_eyes_blocked": four_eyes_blocked,
+                "no_board_profile": no_board_profile,
+                "live_revision": article.live_revision,
+                "current_revision": article.current_revision,
+                "diff": revision_diff(article.live_revision, article.current_revision) if shows_diff else None,
+                "public_url": article.get_absolute_url(),
+            }
+        }

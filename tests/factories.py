@@ -100,3 +100,61 @@ def make_approved_article(question=None, **kwargs):
     )
     article.refresh_from_db()
     return article
+
+
+def make_editor(username=None):
+    """A staff account in the Editors group (writes and submits articles)."""
+    return make_user(username, groups=["Editors"])
+
+
+def make_reviewer(username=None, *, name=None, credentials="MD", superuser=False):
+    """A staff account in the Medical reviewers group, linked to an active board member profile."""
+    from reviews.models import BoardMember
+
+    user = make_user(username, superuser=superuser, groups=[] if superuser else ["Medical reviewers"])
+    BoardMember.objects.create(user=user, name=name or f"Reviewer {user.username}", credentials=credentials)
+    return user
+
+
+def article_admin_data(article, **changes):
+    """POST data for the article's admin change form as the editor sees it, with `changes` applied.
+
+    `changes` may set article fields, "lock_version", or section texts as {"guidelines": "..."}.
+    """
+    sections = {section.kind: section for section in article.sections.all()}
+    texts = {"guidelines": AnswerSection.Kind.GUIDELINES, "research": AnswerSection.Kind.RESEARCH}
+    for name, kind in texts.items():
+        if name in changes and kind not in sections:
+            sections[kind] = AnswerSection(kind=kind, body="")
+    data = {
+        "question": article.question,
+        "slug": article.slug,
+        "summary": article.summary,
+        "topic": article.topic_id or "",
+        "credit": article.credit,
+        "is_demo": "on" if article.is_demo else "",
+        "lock_version": str(article.lock_version),
+    }
+    data.update({k: v for k, v in changes.items() if k not in texts})
+    ordered = [sections[kind] for kind in sorted(sections)]
+    existing = [s for s in ordered if s.pk]
+    data.update({"sections-TOTAL_FORMS": str(len(ordered)), "sections-INITIAL_FORMS": str(len(existing)),
+                 "sections-MIN_NUM_FORMS": "0", "sections-MAX_NUM_FORMS": "3"})
+    by_kind = {kind: name for name, kind in texts.items()}
+    for i, section in enumerate(ordered):
+        body = changes.get(by_kind.get(section.kind), section.body)
+        data.update({f"sections-{i}-kind": str(section.kind), f"sections-{i}-source_name": section.source_name,
+                     f"sections-{i}-body": body, f"sections-{i}-article": str(article.pk)})
+        for audience in ("patient", "caregiver", "student", "professional"):
+            data[f"sections-{i}-body_{audience}"] = getattr(section, f"body_{audience}")
+        if section.pk:
+            data[f"sections-{i}-id"] = str(section.pk)
+    citations = list(article.citations.all())
+    data.update({"citations-TOTAL_FORMS": str(len(citations)), "citations-INITIAL_FORMS": str(len(citations)),
+                 "citations-MIN_NUM_FORMS": "0", "citations-MAX_NUM_FORMS": "1000"})
+    for i, citation in enumerate(citations):
+        data.update({f"citations-{i}-id": str(citation.pk), f"citations-{i}-article": str(article.pk),
+                     f"citations-{i}-key": citation.key, f"citations-{i}-reference": str(citation.reference_id)})
+    data.update({"related_links-TOTAL_FORMS": "0", "related_links-INITIAL_FORMS": "0",
+                 "related_links-MIN_NUM_FORMS": "0", "related_links-MAX_NUM_FORMS": "1000"})
+    return data

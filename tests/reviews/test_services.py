@@ -1,0 +1,277 @@
+"""The review workflow's moves: who may make which move from which state, and what each leaves behind."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from articles.models import AnswerSection, Article, Status
+from articles.revisions import record_revision
+from reviews import services
+from reviews.models import ReviewEvent
+from tests.factories import make_article, make_editor, make_reviewer, make_user
+
+pytestmark = pytest.mark.django_db
+
+MOVES = {
+    "submit": services.article_submit,
+    "start_review": services.article_start_review,
+    "request_changes": services.article_request_changes,
+    "approve": services.article_approve,
+}
+TARGET = {
+    "submit": Status.SUBMITTED,
+    "start_review": Status.UNDER_REVIEW,
+    "request_changes": Status.SUBMITTED,
+    "approve": Status.APPROVED,
+}
+ROLES = ["editor", "reviewer", "superuser", "staff without role"]
+STATES = [Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED]
+# The whole table: the (role, move, state) triples that succeed. Everything else is refused.
+ALLOWED = {
+    ("editor", "submit", Status.DRAFT),
+    ("superuser", "submit", Status.DRAFT),
+    ("reviewer", "start_review", Status.SUBMITTED),
+    ("superuser", "start_review", Status.SUBMITTED),
+    ("reviewer", "request_changes", Status.UNDER_REVIEW),
+    ("superuser", "request_changes", Status.UNDER_REVIEW),
+    ("reviewer", "approve", Status.UNDER_REVIEW),
+    ("superuser", "approve", Status.UNDER_REVIEW),
+}
+
+
+def make_role(role):
+    """A user in one of the workflow's roles; the superuser has a board profile so approval can be signed."""
+    if role == "editor":
+        return make_editor()
+    if role == "reviewer":
+        return make_reviewer()
+    if role == "superuser":
+        return make_reviewer(superuser=True)
+    return make_user()
+
+
+def article_in(state, author):
+    """An article written by `author`, in `state` (approved means its current revision is live)."""
+    article = make_article(status=state, guidelines="Guidance text.", author=author)
+    if state == Status.APPROVED:
+        Article.objects.filter(pk=article.pk).update(live_revision=article.current_revision)
+        article.refresh_from_db()
+    return article
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("move", list(MOVES))
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(role, move, state):
+    """Each role × move × state: allowed moves reach their state with an event; others change nothing."""
+    author = make_editor()
+    user = make_role(role)
+    article = article_in(state, author)
+    before = Article.objects.values().get(pk=article.pk)
+    if (role, move, state) in ALLOWED:
+        result = MOVES[move](article=article, user=user, comment="Checked against the cited guideline.")
+        assert result.status == TARGET[move]
+        assert Article.objects.get(pk=article.pk).status == TARGET[move]
+        event = ReviewEvent.objects.get(article=article)
+        assert (event.actor, event.action, event.from_status, event.to_status) == (user, move, state, TARGET[move])
+        assert event.revision == article.current_revision
+        assert event.comment == "Checked against the cited guideline."
+    else:
+        with pytest.raises(services.WorkflowError) as refusal:
+            MOVES[move](article=article, user=user, comment="Checked against the cited guideline.")
+        assert str(refusal.value), "a refusal always says why"
+        assert Article.objects.values().get(pk=article.pk) == before
+        assert not ReviewEvent.objects.filter(article=article).exists()
+
+
+@pytest.mark.parametrize(
+    ("move", "state", "error"),
+    [
+        ("submit", Status.SUBMITTED, services.CannotSubmit),
+        ("submit", Status.UNDER_REVIEW, services.CannotSubmit),
+        ("start_review", Status.DRAFT, services.CannotStartReview),
+        ("start_review", Status.UNDER_REVIEW, services.CannotStartReview),
+        ("request_changes", Status.SUBMITTED, services.CannotRequestChanges),
+        ("approve", Status.SUBMITTED, services.CannotApprove),
+        ("approve", Status.APPROVED, services.CannotApprove),
+    ],
+)
+def test_wrong_state_is_refused_with_its_own_error_and_a_clear_message(move, state, error):
+    """A move from the wrong state names the state it needs and the one the article is in."""
+    article = article_in(state, make_editor())
+    with pytest.raises(error) as refusal:
+        MOVES[move](article=article, user=make_reviewer(superuser=True), comment="Fine.")
+    assert Status(state).label in str(refusal.value)
+    assert Article.objects.get(pk=article.pk).status == state
+
+
+def test_request_changes_needs_a_comment():
+    """Sending an article back without saying what to change is refused and changes nothing."""
+    article = article_in(Status.UNDER_REVIEW, make_editor())
+    with pytest.raises(services.CommentRequired):
+        services.article_request_changes(article=article, user=make_reviewer(), comment="   ")
+    assert Article.objects.get(pk=article.pk).status == Status.UNDER_REVIEW
+    assert not ReviewEvent.objects.exists()
+
+
+@pytest.mark.parametrize("superuser", [False, True])
+def test_four_eyes_nobody_approves_their_own_revision(superuser):
+    """A board member (superusers included) who wrote the current revision cannot approve it."""
+    reviewer = make_reviewer(superuser=superuser)
+    article = article_in(Status.UNDER_REVIEW, reviewer)
+    with pytest.raises(services.FourEyesError) as refusal:
+        services.article_approve(article=article, user=reviewer)
+    assert "four eyes" in str(refusal.value)
+    assert Article.objects.get(pk=article.pk).live_revision is None
+    # Another board member may.
+    services.article_approve(article=article, user=make_reviewer())
+    assert Article.objects.get(pk=article.pk).status == Status.APPROVED
+
+
+def test_four_eyes_follows_the_latest_revision_not_the_article_creator():
+    """A reviewer who edits someone else's article becomes the author of the revision under review."""
+    reviewer = make_reviewer()
+    article = article_in(Status.UNDER_REVIEW, make_editor())
+    article.sections.update(body="Reviewer rewrote this.")
+    revision, created = record_revision(article, user=reviewer)
+    assert created
+    article.refresh_from_db()
+    with pytest.raises(services.FourEyesError):
+        services.article_approve(article=article, user=reviewer)
+
+
+def test_approval_needs_a_board_member_profile():
+    """Approval is signed with a board member's name, so an account without one cannot approve."""
+    user = make_user(superuser=True)
+    article = article_in(Status.UNDER_REVIEW, make_editor())
+    with pytest.raises(services.NotABoardMember):
+        services.article_approve(article=article, user=user)
+
+
+def test_approval_pins_the_revision_and_sets_review_dates(settings):
+    """Approval makes the reviewed revision live and records who reviewed, when, and when next."""
+    settings.REVIEW_INTERVAL_MONTHS = 12
+    reviewer = make_reviewer(name="Ada Example", credentials="MD, FACP")
+    article = article_in(Status.UNDER_REVIEW, make_editor())
+    services.article_approve(article=article, user=reviewer, comment="Accurate.")
+    article.refresh_from_db()
+    today = timezone.localdate()
+    assert article.live_revision == article.current_revision
+    assert article.last_reviewed_by == reviewer
+    assert article.last_reviewed_by_display == "Ada Example, MD, FACP"
+    assert timezone.localdate(article.last_reviewed_at) == today
+    assert article.next_review_due == services.add_months(today, 12)
+
+
+def test_review_interval_is_a_setting(settings):
+    """REVIEW_INTERVAL_MONTHS sets the next review date."""
+    settings.REVIEW_INTERVAL_MONTHS = 3
+    article = article_in(Status.UNDER_REVIEW, make_editor())
+    services.article_approve(article=article, user=make_reviewer())
+    article.refresh_from_db()
+    assert article.next_review_due == services.add_months(timezone.localdate(), 3)
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (datetime.date(2026, 1, 31), 1, datetime.date(2026, 2, 28)),
+        (datetime.date(2028, 2, 29), 12, datetime.date(2029, 2, 28)),
+        (datetime.date(2026, 11, 24), 12, datetime.date(2027, 11, 24)),
+        (datetime.date(2026, 11, 30), 3, datetime.date(2027, 2, 28)),
+        (datetime.date(2026, 12, 15), 1, datetime.date(2027, 1, 15)),
+    ],
+)
+def test_add_months_keeps_the_day_or_clamps_to_month_end(day, months, expected):
+    """Month arithmetic never produces an invalid date."""
+    assert services.add_months(day, months) == expected
+
+
+def test_review_holder_is_who_started_the_review():
+    """While under review, the holder is the board member who pressed "Start review"."""
+    reviewer = make_reviewer()
+    article = article_in(Status.SUBMITTED, make_editor())
+    assert services.review_holder(article) is None
+    article = services.article_start_review(article=article, user=reviewer)
+    assert services.review_holder(article) == reviewer
+    article = services.article_request_changes(article=article, user=reviewer, comment="Cite the 2023 update.")
+    assert services.review_holder(article) is None
+
+
+def edit(article, user, text):
+    """Save new content as the admin does: a new revision, then the workflow hook."""
+    AnswerSection.objects.filter(article=article, kind=AnswerSection.Kind.GUIDELINES).update(body=text)
+    revision, created = record_revision(article, user=user)
+    article.refresh_from_db()
+    return services.article_content_saved(article=article, revision=revision, created=created, user=user)
+
+
+def test_approved_revision_stays_live_while_an_edit_is_reviewed_then_the_edit_goes_live():
+    """Readers see the approved text through the whole second review; approval swaps it."""
+    editor, reviewer = make_editor(), make_reviewer()
+    article = make_article(status=Status.DRAFT, guidelines="First approved text.", author=editor)
+    article = services.article_submit(article=article, user=editor)
+    article = services.article_start_review(article=article, user=reviewer)
+    article = services.article_approve(article=article, user=reviewer)
+    first = article.live_revision
+
+    article = edit(article, editor, "Updated text awaiting review.")
+    assert article.status == Status.DRAFT
+    assert article.live_revision == first and article.displayed_revision == first
+    assert article.current_revision != first
+    assert ReviewEvent.objects.filter(article=article).last().get_action_display() == "Edited (review restarts)"
+    assert Article.objects.public().filter(pk=article.pk).exists(), "the approved version stays public"
+
+    article = services.article_submit(article=article, user=editor)
+    assert article.update_under_review and article.displayed_revision == first
+    article = services.article_start_review(article=article, user=reviewer)
+    assert article.update_under_review and article.displayed_revision == first
+    article = services.article_approve(article=article, user=reviewer)
+    assert article.live_revision == article.current_revision != first
+    assert not article.update_under_review
+    assert [e.action for e in article.review_events.all()] == [
+        "submit", "start_review", "approve", "edit", "submit", "start_review", "approve",
+    ]
+
+
+def test_edit_under_review_sends_the_article_back_to_draft():
+    """An edit made while a board member reviews stops that review: the new text must be resubmitted."""
+    editor = make_editor()
+    article = article_in(Status.UNDER_REVIEW, editor)
+    article = edit(article, editor, "Changed mid-review.")
+    assert article.status == Status.DRAFT
+    event = article.review_events.last()
+    assert (event.from_status, event.to_status, event.revision) == (Status.UNDER_REVIEW, Status.DRAFT, article.current_revision)
+
+
+def test_a_save_that_changes_nothing_leaves_the_workflow_alone():
+    """No new revision, no status change and no event."""
+    editor = make_editor()
+    article = article_in(Status.APPROVED, editor)
+    article = edit(article, editor, "Guidance text.")
+    assert article.status == Status.APPROVED
+    assert not ReviewEvent.objects.exists()
+
+
+def test_edit_of_a_submitted_article_keeps_it_in_the_queue():
+    """Editing after "Request changes" (back in Submitted) keeps the article waiting for review."""
+    editor = make_editor()
+    article = article_in(Status.SUBMITTED, editor)
+    article = edit(article, editor, "Changes as requested.")
+    assert article.status == Status.SUBMITTED
+
+
+def test_events_cannot_be_changed_or_deleted():
+    """The audit trail refuses edits and deletion even from code."""
+    from django.core.exceptions import ValidationError
+
+    article = article_in(Status.DRAFT, make_editor())
+    services.article_submit(article=article, user=make_editor(), comment="Ready.")
+    event = ReviewEvent.objects.get()
+    event.comment = "Rewritten history"
+    with pytest.raises(ValidationError):
+        event.save()
+    with pytest.raises(ValidationError):
+        event.delete()
+    assert ReviewEvent.objects.get().comment == "Ready."
