@@ -122,6 +122,9 @@ class ReviewedArticleAdmin(ArticleAdmin):
     form = ReviewedArticleForm
     change_form_template = "reviews/admin/article_change_form.html"
 
+    class Media:
+        css = {"all": ["reviews/admin.css"]}
+
     # Extend the parent's columns and filters at request time, so columns other apps add survive.
     def get_list_display(self, request):
         return [*super().get_list_display(request), "review_holder_name", "next_review_due"]
