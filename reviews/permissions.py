@@ -14,7 +14,8 @@ APPROVE = "reviews.approve_article"
 
 # The moves, in workflow order: name -> (states it starts from, state it ends in, permission, button label).
 MOVES = {
-    "submit": ((Status.DRAFT,), Status.SUBMITTED, SUBMIT, "Submit for review"),
+    # From Approved too: an article due for its periodic review goes back to the board unchanged.
+    "submit": ((Status.DRAFT, Status.APPROVED), Status.SUBMITTED, SUBMIT, "Submit for review"),
     "start_review": ((Status.SUBMITTED,), Status.UNDER_REVIEW, REVIEW, "Start review"),
     "request_changes": ((Status.UNDER_REVIEW,), Status.SUBMITTED, REVIEW, "Request changes"),
     "approve": ((Status.UNDER_REVIEW,), Status.APPROVED, APPROVE, "Approve"),

@@ -1,6 +1,7 @@
 """The review workflow's moves: the only code that writes an article's status and review fields.
 
 Draft -> Submitted -> Under Review -> Approved, and Under Review -> Submitted ("request changes").
+An approved article can be submitted again for its periodic review; readers keep the live revision.
 Each move locks the article row, refuses a wrong state or a missing right with its own error
 (changing nothing), and records a ReviewEvent: who, when, from, to, comment and revision.
 """
@@ -135,7 +136,7 @@ def _move(article: Article, *, user, action: str, to_status: str, comment: str, 
 
 @transaction.atomic
 def article_submit(*, article: Article, user, comment: str = "") -> Article:
-    """An editor sends a draft to the Medical Advisory Board: Draft -> Submitted."""
+    """An editor sends a draft (or an approved article due for review) to the board: -> Submitted."""
     article = _locked(article)
     _check(user, "submit", article, CannotSubmit)
     return _move(article, user=user, action=ReviewEvent.Action.SUBMIT, to_status=Status.SUBMITTED, comment=comment)

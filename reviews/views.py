@@ -5,4 +5,7 @@ from .models import BoardMember
 
 def board(request):
     """The Medical Advisory Board: who reviews the articles."""
-    return render(request, "reviews/board.html", {"members": BoardMember.objects.active()})
+    members = list(BoardMember.objects.active())
+    return render(
+        request, "reviews/board.html", {"members": members, "has_demo_members": any(m.is_demo for m in members)}
+    )

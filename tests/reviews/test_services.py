@@ -31,6 +31,8 @@ STATES = [Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED]
 ALLOWED = {
     ("editor", "submit", Status.DRAFT),
     ("superuser", "submit", Status.DRAFT),
+    ("editor", "submit", Status.APPROVED),  # the periodic re-review
+    ("superuser", "submit", Status.APPROVED),
     ("reviewer", "start_review", Status.SUBMITTED),
     ("superuser", "start_review", Status.SUBMITTED),
     ("reviewer", "request_changes", Status.UNDER_REVIEW),
@@ -95,6 +97,7 @@ def test_permission_matrix(role, move, state):
         ("request_changes", Status.SUBMITTED, services.CannotRequestChanges),
         ("approve", Status.SUBMITTED, services.CannotApprove),
         ("approve", Status.APPROVED, services.CannotApprove),
+        ("request_changes", Status.APPROVED, services.CannotRequestChanges),
     ],
 )
 def test_wrong_state_is_refused_with_its_own_error_and_a_clear_message(move, state, error):
@@ -275,3 +278,20 @@ def test_events_cannot_be_changed_or_deleted():
     with pytest.raises(ValidationError):
         event.delete()
     assert ReviewEvent.objects.get().comment == "Ready."
+
+
+def test_periodic_re_review_of_unchanged_content_renews_the_dates(settings):
+    """An approved article due for review is submitted and approved again; readers keep it throughout."""
+    settings.REVIEW_INTERVAL_MONTHS = 12
+    editor, reviewer = make_editor(), make_reviewer()
+    article = article_in(Status.APPROVED, editor)
+    live = article.live_revision
+    Article.objects.filter(pk=article.pk).update(next_review_due=datetime.date(2020, 1, 1))
+    assert Article.objects.overdue_for_review(timezone.localdate()).filter(pk=article.pk).exists()
+    article = services.article_submit(article=article, user=editor, comment="Due for its yearly review.")
+    assert article.public_status == Status.APPROVED and not article.update_under_review
+    article = services.article_start_review(article=article, user=reviewer)
+    article = services.article_approve(article=article, user=reviewer)
+    assert article.live_revision == live
+    assert article.next_review_due == services.add_months(timezone.localdate(), 12)
+    assert not Article.objects.overdue_for_review(timezone.localdate()).filter(pk=article.pk).exists()
