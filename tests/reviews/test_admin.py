@@ -1,0 +1,294 @@
+"""The admin as the workflow screen: buttons by role, moves by POST, history, diff and edit conflicts."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import Client
+
+from articles.models import Article, Status
+from reviews import services
+from reviews.models import ReviewEvent
+from tests.factories import article_admin_data, make_article, make_editor, make_reviewer, make_user
+
+pytestmark = pytest.mark.django_db
+
+BUTTONS = ["Submit for review", "Start review", "Request changes", "Approve"]
+
+
+def change_url(article):
+    return f"/admin/articles/article/{article.pk}/change/"
+
+
+def move_url(article, move):
+    return f"/admin/articles/article/{article.pk}/review/{move}/"
+
+
+def soup_of(response):
+    return BeautifulSoup(response.content.decode(), "html.parser")
+
+
+def buttons_on(client, article):
+    """The workflow buttons the logged-in user sees on the article's change page."""
+    response = client.get(change_url(article))
+    assert response.status_code == 200
+    return [button.get_text(strip=True) for button in soup_of(response).select(".workflow button")]
+
+
+def messages_on(response):
+    return [li.get_text(" ", strip=True) for li in soup_of(response).select("ul.messagelist li")]
+
+
+@pytest.mark.parametrize(
+    ("role", "state", "expected"),
+    [
+        ("editor", Status.DRAFT, ["Submit for review"]),
+        ("editor", Status.SUBMITTED, []),
+        ("editor", Status.UNDER_REVIEW, []),
+        ("reviewer", Status.DRAFT, []),
+        ("reviewer", Status.SUBMITTED, ["Start review"]),
+        ("reviewer", Status.UNDER_REVIEW, ["Request changes", "Approve"]),
+        ("author-reviewer", Status.UNDER_REVIEW, ["Request changes"]),
+        ("superuser", Status.UNDER_REVIEW, ["Request changes", "Approve"]),
+        ("staff", Status.DRAFT, None),
+    ],
+)
+def test_buttons_are_shown_only_to_those_allowed(client, role, state, expected):
+    """Each role sees exactly the moves it may make; staff without a role cannot open the article."""
+    editor = make_editor()
+    user = {
+        "editor": editor,
+        "reviewer": make_reviewer(),
+        "superuser": make_reviewer(superuser=True),
+        "staff": make_user(),
+    }.get(role)
+    if role == "author-reviewer":
+        user = make_reviewer()
+        author = user
+    else:
+        author = editor
+    article = make_article(status=state, guidelines="Text.", author=author)
+    client.force_login(user)
+    if expected is None:
+        assert client.get(change_url(article)).status_code == 403
+        return
+    assert buttons_on(client, article) == expected
+    if role == "author-reviewer":
+        assert "four eyes" in soup_of(client.get(change_url(article))).select_one(".workflow").get_text()
+
+
+def test_each_button_has_a_comment_box_and_request_changes_requires_it(client):
+    """The reviewer's forms carry a comment; the one for "Request changes" is required."""
+    article = make_article(status=Status.UNDER_REVIEW, guidelines="Text.", author=make_editor())
+    client.force_login(make_reviewer())
+    forms = soup_of(client.get(change_url(article))).select(".workflow form")
+    assert len(forms) == 2
+    for form in forms:
+        assert form["method"] == "post" and form.select_one("textarea[name=comment]") is not None
+    request_changes = next(f for f in forms if "Request changes" in f.get_text())
+    assert request_changes.select_one("textarea").has_attr("required")
+
+
+def test_an_editor_and_a_reviewer_take_an_article_from_draft_to_approved(client):
+    """Every move made through the admin buttons, with its message, status and history row."""
+    editor, reviewer = make_editor("ed"), make_reviewer("rev", name="Rita Review", credentials="MD, PhD")
+    article = make_article(status=Status.DRAFT, guidelines="Answer.", author=editor)
+
+    client.force_login(editor)
+    response = client.post(move_url(article, "submit"), {"comment": "Ready for the board."}, follow=True)
+    assert "the article is now Submitted" in " ".join(messages_on(response))
+
+    client.force_login(reviewer)
+    client.post(move_url(article, "start_review"), {"comment": ""})
+    page = soup_of(client.get(change_url(article)))
+    assert page.select_one("[data-testid=workflow-status]").get_text() == "Under Review"
+    assert page.select_one("[data-testid=review-holder]").get_text() == "rev"
+    response = client.post(move_url(article, "approve"), {"comment": "Checked against sources."}, follow=True)
+    assert "the article is now Approved" in " ".join(messages_on(response))
+
+    article.refresh_from_db()
+    assert article.status == Status.APPROVED and article.live_revision == article.current_revision
+    assert article.last_reviewed_by_display == "Rita Review, MD, PhD"
+    history = [tr.get_text(" ", strip=True) for tr in soup_of(response).select(".review-history tbody tr")]
+    assert len(history) == 3
+    assert "Approved" in history[0] and "Checked against sources." in history[0]
+    assert "Submitted for review" in history[2] and "Ready for the board." in history[2]
+
+
+@pytest.mark.parametrize(
+    ("move", "state", "message"),
+    [
+        ("approve", Status.UNDER_REVIEW, "do not have the right"),
+        ("start_review", Status.DRAFT, "do not have the right"),
+        ("submit", Status.SUBMITTED, "only possible when the article is Draft or Approved"),
+        ("request_changes", Status.UNDER_REVIEW, "do not have the right"),
+    ],
+)
+def test_a_refused_move_is_a_message_never_a_500(client, move, state, message):
+    """Posting a move one may not make (a forged form) reports why and changes nothing."""
+    editor = make_editor()
+    article = make_article(status=state, guidelines="Text.", author=editor)
+    client.force_login(editor)
+    response = client.post(move_url(article, move), {"comment": "x"}, follow=True)
+    assert response.status_code == 200
+    assert any(message in text for text in messages_on(response))
+    assert Article.objects.get(pk=article.pk).status == state
+    assert not ReviewEvent.objects.exists()
+
+
+def test_request_changes_without_comment_is_reported(client):
+    """The reviewer is told to say what to change; the article stays under review."""
+    article = make_article(status=Status.UNDER_REVIEW, guidelines="Text.", author=make_editor())
+    client.force_login(make_reviewer())
+    response = client.post(move_url(article, "request_changes"), {"comment": ""}, follow=True)
+    assert any("Say which changes" in text for text in messages_on(response))
+    assert Article.objects.get(pk=article.pk).status == Status.UNDER_REVIEW
+
+
+def test_move_urls_refuse_get_and_unknown_moves(client):
+    """A GET cannot move an article; an unknown move name is reported, not crashed on."""
+    article = make_article(status=Status.DRAFT, guidelines="Text.")
+    client.force_login(make_user(superuser=True))
+    assert client.get(move_url(article, "submit")).status_code == 405
+    response = client.post(move_url(article, "publish"), follow=True)
+    assert any("Unknown review move" in text for text in messages_on(response))
+    assert client.post("/admin/articles/article/999999/review/submit/").status_code == 404
+    assert Article.objects.get(pk=article.pk).status == Status.DRAFT
+
+
+def test_status_is_never_editable_in_the_admin(client):
+    """No status input on the change form, and a forged status field is ignored."""
+    editor = make_editor()
+    article = make_article(status=Status.DRAFT, guidelines="Text.", author=editor)
+    client.force_login(editor)
+    page = soup_of(client.get(change_url(article)))
+    assert page.select_one("[name=status]") is None
+    data = article_admin_data(article, status="approved", summary="Short answer.")
+    response = client.post(change_url(article), data)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.summary == "Short answer." and article.status == Status.DRAFT and article.live_revision is None
+    changelist = client.get("/admin/articles/article/")
+    assert soup_of(changelist).select_one("#result_list [name$=status]") is None
+
+
+def test_review_events_cannot_be_added_changed_or_deleted_through_the_admin(client):
+    """Even a superuser finds the audit trail read-only."""
+    article = make_article(status=Status.DRAFT, guidelines="Text.")
+    editor = make_editor()
+    services.article_submit(article=article, user=editor, comment="Ready.")
+    event = ReviewEvent.objects.get()
+    client.force_login(make_user(superuser=True))
+    assert client.get("/admin/reviews/reviewevent/").status_code == 200
+    assert client.get("/admin/reviews/reviewevent/add/").status_code == 403
+    assert client.post(f"/admin/reviews/reviewevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.post(f"/admin/reviews/reviewevent/{event.pk}/change/", {"comment": "Rewritten"}).status_code == 403
+    assert "<textarea" not in client.get(f"/admin/reviews/reviewevent/{event.pk}/change/").content.decode()
+    bulk = client.post("/admin/reviews/reviewevent/", {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"})
+    assert bulk.status_code in (200, 302)
+    assert ReviewEvent.objects.get().comment == "Ready."
+    # Nor can an article with a history be deleted, which would take its history with it.
+    client.post(f"/admin/articles/article/{article.pk}/delete/", {"post": "yes"})
+    assert Article.objects.filter(pk=article.pk).exists()
+
+
+def test_reviewer_sees_a_diff_between_live_and_updated_revision_escaped(client):
+    """The reviewer sees removed and added lines; hostile text shows as text."""
+    editor, reviewer = make_editor(), make_reviewer()
+    article = make_article(status=Status.UNDER_REVIEW, guidelines="Take 5 mg daily.", author=editor)
+    article = services.article_approve(article=article, user=reviewer)
+    client.force_login(editor)
+    data = article_admin_data(article, guidelines='Take 10 mg daily. <script>alert("x")</script>')
+    assert client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert article.status == Status.DRAFT
+    services.article_submit(article=article, user=editor)
+
+    client.force_login(reviewer)
+    response = client.get(change_url(article))
+    page = soup_of(response)
+    removed = [li.get_text() for li in page.select(".review-diff__lines li.removed")]
+    added = [li.get_text() for li in page.select(".review-diff__lines li.added")]
+    assert "Take 5 mg daily." in removed
+    assert 'Take 10 mg daily. <script>alert("x")</script>' in added
+    assert "&lt;script&gt;alert" in response.content.decode()
+    assert not page.select(".review-diff script")
+
+
+def test_editing_an_approved_article_warns_that_review_restarts(client):
+    """The editor is told the article is back to Draft while readers keep the approved version."""
+    editor = make_editor()
+    article = make_article(status=Status.UNDER_REVIEW, guidelines="Old.", author=editor)
+    article = services.article_approve(article=article, user=make_reviewer())
+    client.force_login(editor)
+    response = client.post(change_url(article), article_admin_data(article, guidelines="New."), follow=True)
+    assert any("back to Draft" in text for text in messages_on(response))
+    history = soup_of(client.get(change_url(article))).select(".review-history tbody tr")
+    assert "Edited (review restarts)" in history[0].get_text()
+
+
+def test_concurrent_edits_the_second_save_gets_a_conflict_and_keeps_its_text():
+    """Two editors open the same article; the second save is refused with their text still in the form."""
+    first, second = Client(), Client()
+    editor_a, editor_b = make_editor(), make_editor()
+    article = make_article(status=Status.DRAFT, guidelines="Original text.", author=editor_a)
+    first.force_login(editor_a)
+    second.force_login(editor_b)
+    form_a = soup_of(first.get(change_url(article)))
+    form_b = soup_of(second.get(change_url(article)))
+    assert form_a.select_one("input[type=hidden][name=lock_version]")["value"] == "0"
+    assert form_b.select_one("input[type=hidden][name=lock_version]")["value"] == "0"
+
+    assert first.post(change_url(article), article_admin_data(article, guidelines="Text by A.")).status_code == 302
+    response = second.post(change_url(article), article_admin_data(article, guidelines="Text by B."))
+    assert response.status_code == 200
+    page = soup_of(response)
+    assert "Someone else saved this article while you were editing it" in page.select_one(".errornote").find_next("ul").get_text()
+    assert page.select_one("textarea[name=sections-0-body]").get_text().strip() == "Text by B."
+    article.refresh_from_db()
+    assert article.sections.get().body == "Text by A."
+    assert article.lock_version == 1
+    assert article.current_revision.created_by == editor_a
+
+    # Having seen the conflict, B may save deliberately: the form now carries the current version.
+    assert page.select_one("input[name=lock_version]")["value"] == "1"
+    retry = article_admin_data(article, guidelines="Text by B, merged with A.", lock_version="1")
+    assert second.post(change_url(article), retry).status_code == 302
+    article.refresh_from_db()
+    assert article.sections.get().body == "Text by B, merged with A." and article.lock_version == 2
+
+
+def test_every_successful_save_bumps_the_lock_version(client):
+    """Saving twice from fresh forms works and counts up."""
+    editor = make_editor()
+    article = make_article(status=Status.DRAFT, guidelines="One.", author=editor)
+    client.force_login(editor)
+    for expected, text in ((1, "Two."), (2, "Three.")):
+        article.refresh_from_db()
+        assert client.post(change_url(article), article_admin_data(article, guidelines=text)).status_code == 302
+        article.refresh_from_db()
+        assert article.lock_version == expected
+
+
+def test_change_list_filters_by_status_reviewer_and_overdue(client):
+    """Editors find what is under review by whom, and what is overdue for review."""
+    import datetime
+
+    reviewer = make_reviewer("holder")
+    under_review = make_article("Under review by holder?", status=Status.SUBMITTED, guidelines="x", author=make_editor())
+    services.article_start_review(article=under_review, user=reviewer)
+    overdue = make_article("Overdue for review?", status=Status.UNDER_REVIEW, guidelines="y", author=make_editor())
+    services.article_approve(article=overdue, user=reviewer)
+    Article.objects.filter(pk=overdue.pk).update(next_review_due=datetime.date(2020, 1, 1))
+    make_article("Fresh draft?", status=Status.DRAFT, guidelines="z")
+    client.force_login(make_editor())
+
+    def listed(query):
+        response = client.get("/admin/articles/article/" + query)
+        assert response.status_code == 200
+        return sorted(a.get_text() for a in soup_of(response).select("#result_list th.field-question a"))
+
+    assert listed("?status__exact=under_review") == ["Under review by holder?"]
+    assert listed(f"?reviewer={reviewer.pk}") == ["Under review by holder?"]
+    assert listed("?review_due=overdue") == ["Overdue for review?"]
+    assert listed("") == ["Fresh draft?", "Overdue for review?", "Under review by holder?"]
+    page = soup_of(client.get("/admin/articles/article/?status__exact=under_review"))
+    assert page.select_one("#result_list td.field-review_holder_name").get_text() == "holder"
