@@ -22,8 +22,8 @@ MOVE_FUNCTIONS = {
     "request_changes": services.article_request_changes,
     "approve": services.article_approve,
 }
-# Fields only the review services write; an admin save keeps whatever the database holds.
-WORKFLOW_FIELDS = ["status", "live_revision_id", "last_reviewed_at", "last_reviewed_by_id", "last_reviewed_by_display", "next_review_due"]
+# Fields only the review services (and articles.revisions) write; an admin save keeps what the database holds.
+WORKFLOW_FIELDS = ["status", "current_revision_id", "live_revision_id", "last_reviewed_at", "last_reviewed_by_id", "last_reviewed_by_display", "next_review_due"]
 CONFLICT_MESSAGE = (
     "Someone else saved this article while you were editing it. Your text is kept below and nothing was saved. "
     "Open the article in another tab to see their version, bring your changes together, then save again "
@@ -36,7 +36,11 @@ class BoardMemberAdmin(admin.ModelAdmin):
     list_display = ["name", "credentials", "specialty", "user", "is_active", "is_demo"]
     list_filter = ["is_active", "is_demo"]
     search_fields = ["name", "specialty"]
-    autocomplete_fields = ["user"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(ReviewEvent)
@@ -229,12 +233,16 @@ class ReviewedArticleAdmin(ArticleAdmin):
             and permissions.board_member_of(user) is None
         )
         shows_diff = is_reviewer and article.current_revision_id != article.live_revision_id
+        holder = services.review_holder(article)
+        events = list(article.review_events.select_related("actor", "revision").order_by("-created", "-id"))
         return {
             "workflow": {
                 "status": Status(article.status).label,
-                "holder": services.review_holder(article),
+                "holder": holder,
+                "next_step": self.next_step(article, holder),
+                "changes_requested": events[0] if events and events[0].action == ReviewEvent.Action.REQUEST_CHANGES else None,
                 "moves": moves,
-                "events": article.review_events.select_related("actor", "revision").order_by("-created", "-id"),
+                "events": events,
                 "four_eyes_blocked": four_eyes_blocked,
                 "no_board_profile": no_board_profile,
                 "live_revision": article.live_revision,
@@ -243,3 +251,17 @@ class ReviewedArticleAdmin(ArticleAdmin):
                 "public_url": article.get_absolute_url(),
             }
         }
+
+    @staticmethod
+    def next_step(article, holder):
+        """One line on what happens next, in the editors' words."""
+        if article.status == Status.DRAFT:
+            if article.live_revision_id:
+                return "Readers see the approved version until this edit is submitted and approved."
+            return "Private draft: readers cannot see it until it is submitted for review."
+        if article.status == Status.SUBMITTED:
+            return "Waiting for a Medical Advisory Board member to start the review."
+        if article.status == Status.UNDER_REVIEW:
+            who = (holder.get_full_name() or holder.username) if holder else "a board member"
+            return f"Being reviewed by {who}. Editing the text now sends it back to Draft."
+        return "Approved. Editing starts a new review; submit it again when it is due for review."

@@ -206,6 +206,7 @@ def article_content_saved(*, article: Article, revision: ArticleRevision, create
     article = _locked(article)
     if not created or article.status not in (Status.UNDER_REVIEW, Status.APPROVED):
         return article
-    if revision.pk in (article.live_revision_id,) or article.current_revision_id != revision.pk:
+    # Only the newest revision counts, and never the one already live (nothing to review again).
+    if revision.pk != article.current_revision_id or revision.pk == article.live_revision_id:
         return article
     return _move(article, user=user, action=ReviewEvent.Action.EDIT, to_status=Status.DRAFT, comment="")

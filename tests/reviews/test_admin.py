@@ -292,3 +292,15 @@ def test_change_list_filters_by_status_reviewer_and_overdue(client):
     assert listed("") == ["Fresh draft?", "Overdue for review?", "Under review by holder?"]
     page = soup_of(client.get("/admin/articles/article/?status__exact=under_review"))
     assert page.select_one("#result_list td.field-review_holder_name").get_text() == "holder"
+
+
+def test_editor_sees_the_requested_changes_on_the_article(client):
+    """After "Request changes", the editor finds the reviewer's comment at the top of the article."""
+    editor, reviewer = make_editor(), make_reviewer("rev2")
+    article = make_article(status=Status.UNDER_REVIEW, guidelines="Text.", author=editor)
+    services.article_request_changes(article=article, user=reviewer, comment="Cite the 2024 guideline for dosing.")
+    client.force_login(editor)
+    panel = soup_of(client.get(change_url(article))).select_one(".workflow")
+    text = " ".join(panel.get_text(" ").split())
+    assert "Changes requested by rev2" in text and "Cite the 2024 guideline for dosing." in text
+    assert "Waiting for a Medical Advisory Board member to start the review." in text
