@@ -102,8 +102,22 @@ def make_approved_article(question=None, **kwargs):
     return article
 
 
+def ensure_review_groups():
+    """The Editors and Medical reviewers groups, as the migration makes them.
+
+    A transactional test (live_server) empties the database, groups included; this puts them back.
+    """
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    if Group.objects.filter(name__in=["Editors", "Medical reviewers"]).count() < 2:
+        importlib.import_module("reviews.migrations.0003_review_groups").add_groups(Group, Permission)
+
+
 def make_editor(username=None):
     """A staff account in the Editors group (writes and submits articles)."""
+    ensure_review_groups()
     return make_user(username, groups=["Editors"])
 
 
@@ -111,6 +125,7 @@ def make_reviewer(username=None, *, name=None, credentials="MD", superuser=False
     """A staff account in the Medical reviewers group, linked to an active board member profile."""
     from reviews.models import BoardMember
 
+    ensure_review_groups()
     user = make_user(username, superuser=superuser, groups=[] if superuser else ["Medical reviewers"])
     BoardMember.objects.create(user=user, name=name or f"Reviewer {user.username}", credentials=credentials)
     return user

@@ -8,7 +8,7 @@ import pytest
 from articles.models import Article
 from tests.factories import make_editor, make_reviewer
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery staple"  # tests.factories.make_user's password
 QUESTION = "How long does a cast stay on after a wrist fracture?"
