@@ -1,6 +1,7 @@
 """What changed between the live revision and the one under review, for the reviewer."""
 
 import difflib
+import re
 
 
 def revision_lines(revision):
@@ -26,19 +27,45 @@ def revision_lines(revision):
     return lines
 
 
+def _word_segments(old_line, new_line):
+    """Both lines as (changed, text) segments, so the changed words inside a long paragraph stand out."""
+    old_words, new_words = re.split(r"(\s+)", old_line), re.split(r"(\s+)", new_line)
+    old_segments, new_segments = [], []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old_words, new_words, autojunk=False).get_opcodes():
+        if i2 > i1:
+            old_segments.append((tag != "equal", "".join(old_words[i1:i2])))
+        if j2 > j1:
+            new_segments.append((tag != "equal", "".join(new_words[j1:j2])))
+    return old_segments, new_segments
+
+
+def _pair_changed_lines(rows):
+    """Where n removed lines are followed by n added ones, mark the changed words in each pair."""
+    i = 0
+    while i < len(rows):
+        j = i
+        while j < len(rows) and rows[j]["kind"] == "removed":
+            j += 1
+        k = j
+        while k < len(rows) and rows[k]["kind"] == "added":
+            k += 1
+        if j > i and k - j == j - i:
+            for removed, added in zip(rows[i:j], rows[j:k]):
+                removed["segments"], added["segments"] = _word_segments(removed["text"], added["text"])
+        i = max(k, i + 1)
+    return rows
+
+
 def revision_diff(old, new, *, context=2):
-    """Changed lines between two revisions as (kind, text): kind is "hunk", "added", "removed" or "same".
+    """Changed lines between two revisions: dicts with kind ("hunk", "added", "removed", "same"),
+    text, and segments [(changed, text)] marking changed words.
 
     Texts stay plain strings: templates escape them, so hostile text in a revision stays inert.
     """
+    kinds = {"@": "hunk", "+": "added", "-": "removed", " ": "same"}
     rows = []
     for line in list(difflib.unified_diff(revision_lines(old), revision_lines(new), lineterm="", n=context))[2:]:
-        if line.startswith("@@"):
-            rows.append(("hunk", line))
-        elif line.startswith("+"):
-            rows.append(("added", line[1:]))
-        elif line.startswith("-"):
-            rows.append(("removed", line[1:]))
-        else:
-            rows.append(("same", line[1:]))
-    return rows
+        kind = kinds.get(line[:1], "same")
+        text = line if kind == "hunk" else line[1:]
+        rows.append({"kind": kind, "text": text, "segments": [(False, text)]})
+    return _pair_changed_lines(rows)

@@ -304,3 +304,20 @@ def test_editor_sees_the_requested_changes_on_the_article(client):
     text = " ".join(panel.get_text(" ").split())
     assert "Changes requested by rev2" in text and "Cite the 2024 guideline for dosing." in text
     assert "Waiting for a Medical Advisory Board member to start the review." in text
+
+
+def test_diff_marks_the_changed_words_inside_a_paragraph():
+    """In a long paragraph the reviewer sees exactly which words changed."""
+    from reviews.diffs import revision_diff
+
+    editor = make_editor()
+    article = make_article(status=Status.DRAFT, guidelines="Give 5 mg once daily with food.", author=editor)
+    old = article.current_revision
+    article.sections.update(body="Give 10 mg once daily with food.")
+    from articles.revisions import record_revision
+
+    new, _ = record_revision(article, user=editor)
+    rows = {row["kind"]: row for row in revision_diff(old, new) if row["kind"] in ("added", "removed")}
+    assert [text for changed, text in rows["removed"]["segments"] if changed] == ["5"]
+    assert [text for changed, text in rows["added"]["segments"] if changed] == ["10"]
+    assert "".join(text for _, text in rows["added"]["segments"]) == "Give 10 mg once daily with food."
