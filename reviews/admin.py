@@ -165,11 +165,17 @@ class ReviewedArticleAdmin(ArticleAdmin):
         super().revision_saved(request, article, revision, created)
         before = article.status
         article = services.article_content_saved(article=article, revision=revision, created=created, user=request.user)
-        if article.status != before:
+        if article.status == Status.DRAFT and before != Status.DRAFT:
             messages.warning(
                 request,
-                "You changed reviewed content, so the article is back to Draft. "
+                "You changed approved content, so this update is back to Draft. "
                 "Readers keep seeing the approved version until this revision is submitted and approved.",
+            )
+        elif article.status != before:
+            messages.warning(
+                request,
+                "You changed content under review, so the review starts again: the article is back to Submitted "
+                "and waits for a board member.",
             )
 
     # --- The workflow buttons. ---
@@ -263,5 +269,5 @@ class ReviewedArticleAdmin(ArticleAdmin):
             return "Waiting for a Medical Advisory Board member to start the review."
         if article.status == Status.UNDER_REVIEW:
             who = (holder.get_full_name() or holder.username) if holder else "a board member"
-            return f"Being reviewed by {who}. Editing the text now sends it back to Draft."
+            return f"Being reviewed by {who}. Editing the text now restarts the review."
         return "Approved. Editing starts a new review; submit it again when it is due for review."

@@ -198,9 +198,12 @@ def article_approve(*, article: Article, user, comment: str = "") -> Article:
 
 @transaction.atomic
 def article_content_saved(*, article: Article, revision: ArticleRevision, created: bool, user) -> Article:
-    """After a content save: an edit of reviewed content sends the article back to Draft.
+    """After a content save: an edit of content under review or approved restarts its review.
 
-    Readers keep seeing the live revision; the new one needs submitting and reviewing again.
+    An edit during review sends the article back to Submitted: the new text waits for a
+    reviewer, and an article that was never approved stays public with its banner instead of
+    vanishing for readers. An edit of approved content starts a private Draft update that the
+    editor submits when ready; readers keep seeing the live revision meanwhile.
     A save that made no new revision changes nothing.
     """
     article = _locked(article)
@@ -209,4 +212,5 @@ def article_content_saved(*, article: Article, revision: ArticleRevision, create
     # Only the newest revision counts, and never the one already live (nothing to review again).
     if revision.pk != article.current_revision_id or revision.pk == article.live_revision_id:
         return article
-    return _move(article, user=user, action=ReviewEvent.Action.EDIT, to_status=Status.DRAFT, comment="")
+    to_status = Status.SUBMITTED if article.status == Status.UNDER_REVIEW else Status.DRAFT
+    return _move(article, user=user, action=ReviewEvent.Action.EDIT, to_status=to_status, comment="")

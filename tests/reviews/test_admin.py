@@ -321,3 +321,14 @@ def test_diff_marks_the_changed_words_inside_a_paragraph():
     assert [text for changed, text in rows["removed"]["segments"] if changed] == ["5"]
     assert [text for changed, text in rows["added"]["segments"] if changed] == ["10"]
     assert "".join(text for _, text in rows["added"]["segments"]) == "Give 10 mg once daily with food."
+
+
+def test_editing_an_article_under_review_restarts_the_review(client):
+    """The editor is told the review starts again; the never-approved page stays public."""
+    editor = make_editor()
+    article = make_article(status=Status.UNDER_REVIEW, guidelines="Old.", author=editor)
+    client.force_login(editor)
+    response = client.post(change_url(article), article_admin_data(article, guidelines="New."), follow=True)
+    assert any("back to Submitted" in text for text in messages_on(response))
+    client.logout()
+    assert client.get(article.get_absolute_url()).status_code == 200

@@ -238,14 +238,20 @@ def test_approved_revision_stays_live_while_an_edit_is_reviewed_then_the_edit_go
     ]
 
 
-def test_edit_under_review_sends_the_article_back_to_draft():
-    """An edit made while a board member reviews stops that review: the new text must be resubmitted."""
+def test_edit_under_review_restarts_the_review_and_keeps_the_page_public():
+    """An edit made while a board member reviews stops that review; the new text waits in Submitted."""
     editor = make_editor()
     article = article_in(Status.UNDER_REVIEW, editor)
     article = edit(article, editor, "Changed mid-review.")
-    assert article.status == Status.DRAFT
+    assert article.status == Status.SUBMITTED
+    assert services.review_holder(article) is None
+    assert Article.objects.public().filter(pk=article.pk).exists(), "readers' links keep working"
     event = article.review_events.last()
-    assert (event.from_status, event.to_status, event.revision) == (Status.UNDER_REVIEW, Status.DRAFT, article.current_revision)
+    assert (event.from_status, event.to_status, event.revision) == (
+        Status.UNDER_REVIEW,
+        Status.SUBMITTED,
+        article.current_revision,
+    )
 
 
 def test_a_save_that_changes_nothing_leaves_the_workflow_alone():
