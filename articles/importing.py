@@ -1,13 +1,28 @@
-"""Creating and updating articles from outside sources (MedQuAD, the demo seed)."""
+"""Creating and updating articles from outside sources (MedQuAD, the demo seed).
+
+The MedQuAD import works a chunk of rows at a time: it reads what already exists
+for the whole chunk in a few queries, writes with bulk_create/bulk_update, and
+renders revisions with the same functions as ``articles.revisions.record_revision``
+(same content, same hash, no new revision when nothing changed), optionally in a
+pool of worker processes because rendering is pure CPU work.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
 from django.utils.text import slugify
 
 from references.models import Reference
 
 from .medquad import MEDQUAD_KEY, MEDQUAD_REFERENCE, SOURCE_KEY, MedQuADEntry
-from .models import AnswerSection, Article, Citation, Status, Topic
-from .revisions import record_revision
+from .models import AnswerSection, Article, ArticleRevision, Citation, Status, Topic
+from .revisions import CitationError, check_citations, content_hash, content_of, render
+
+REQUIRED_FIELDS = ("source", "qid", "question", "answer", "url")
 
 
 def get_topic(name):
@@ -18,52 +33,282 @@ def get_topic(name):
     return topic
 
 
-def unique_slug(base, *, exclude_pk=None, suffix=""):
-    slug = base[:200]
-    taken = Article.objects.filter(slug=slug).exclude(pk=exclude_pk).exists()
-    if taken and suffix:
-        slug = f"{base[: 199 - len(suffix)]}-{suffix}"
-    return slug
-
-
 def medquad_reference():
     """The one row crediting the MedQuAD collection, shared by every imported article."""
     existing = Reference.objects.filter(title=MEDQUAD_REFERENCE["title"], container=MEDQUAD_REFERENCE["container"]).first()
     return existing or Reference.objects.create(**MEDQUAD_REFERENCE)
 
 
-def source_reference(entry):
-    """The NIH page an answer comes from: one row per URL."""
-    reference = Reference.objects.filter(url=entry.url).first()
-    if reference is None:
-        reference = Reference.objects.create(
-            kind=Reference.Kind.OTHER, title=entry.focus or entry.question, container=entry.publisher, url=entry.url
+class MalformedRow(ValueError):
+    """A line of the import file that cannot become an article."""
+
+
+def parse_line(line):
+    """One line of MedQuAD JSONL as a row dict; raises MalformedRow saying what is wrong."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise MalformedRow(f"not valid JSON ({error.msg} at column {error.colno})") from None
+    if not isinstance(row, dict):
+        raise MalformedRow("not a JSON object")
+    missing = [name for name in REQUIRED_FIELDS if not isinstance(row.get(name), str) or not row[name].strip()]
+    if missing:
+        raise MalformedRow("missing or empty field(s): " + ", ".join(missing))
+    if not row["url"].startswith(("http://", "https://")):
+        raise MalformedRow("url is not an http(s) address")
+    return row
+
+
+def _render_job(job):
+    """Render one article's content (runs in a worker process); returns (index, result or error)."""
+    index, content, references_by_key = job
+    try:
+        rendered, reading_levels, plain_text = render(content, references_by_key)
+        texts = [text for section in content["sections"] for text in section["versions"].values()]
+        uncited = check_citations(texts, list(references_by_key))
+    except CitationError as error:
+        return index, str(error)
+    rendered["warnings"] = [f"Reference [@{key}] is attached but never cited." for key in uncited]
+    return index, (rendered, reading_levels, plain_text)
+
+
+@dataclass
+class ImportResult:
+    """What an import did, for the summary line."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list = field(default_factory=list)  # (line number, message)
+
+    @property
+    def imported(self):
+        return self.created + self.updated + self.unchanged
+
+
+class MedQuADImporter:
+    """Creates or updates one article per MedQuAD pair, a chunk at a time."""
+
+    def __init__(self, *, is_demo=False, pool=None):
+        self.is_demo = is_demo
+        self.pool = pool
+        self.result = ImportResult()
+        self._topics = None  # slug -> Topic, loaded on first use
+        self._slugs = None  # every article slug taken
+        self._sources = {}  # url -> Reference
+        self._medquad_ref = None
+        self._seen = {}  # external id -> question, to tell MedQuAD's reused qids apart
+
+    def entry_for(self, row):
+        """The entry for a row; a qid MedQuAD reuses for a different question gets its own id."""
+        entry = MedQuADEntry.from_row(row)
+        first_question = self._seen.setdefault(entry.external_id, entry.question)
+        if first_question != entry.question:
+            digest = hashlib.sha1(entry.question.encode()).hexdigest()[:8]
+            entry.external_id = f"{entry.external_id}#{digest}"
+            self._seen.setdefault(entry.external_id, entry.question)
+        return entry
+
+    # Lookups reused across chunks -------------------------------------------------
+
+    def _topic_ids(self, entries):
+        if self._topics is None:
+            self._topics = {topic.slug: topic for topic in Topic.objects.all()}
+        wanted = {}
+        for entry in entries:
+            if entry.focus:
+                wanted.setdefault(slugify(entry.focus)[:200] or "general", entry.focus)
+        missing = {slug: name for slug, name in wanted.items() if slug not in self._topics}
+        if missing:
+            Topic.objects.bulk_create([Topic(slug=s, name=n) for s, n in missing.items()], ignore_conflicts=True)
+            found = Topic.objects.filter(Q(slug__in=missing) | Q(name__in=missing.values()))
+            by_name = {}
+            for topic in found:
+                self._topics.setdefault(topic.slug, topic)
+                by_name[topic.name] = topic
+            for slug, name in missing.items():
+                if slug not in self._topics and name in by_name:
+                    self._topics[slug] = by_name[name]
+        return {
+            entry.external_id: self._topics[slugify(entry.focus)[:200] or "general"].pk if entry.focus else None
+            for entry in entries
+        }
+
+    def _source_refs(self, entries):
+        wanted = {entry.url: entry for entry in entries if entry.url not in self._sources}
+        if wanted:
+            for reference in Reference.objects.filter(url__in=list(wanted)).order_by("-id"):
+                self._sources[reference.url] = reference  # the oldest row wins
+            new = [
+                Reference(kind=Reference.Kind.OTHER, title=entry.focus or entry.question, container=entry.publisher, url=url)
+                for url, entry in wanted.items()
+                if url not in self._sources
+            ]
+            for reference in Reference.objects.bulk_create(new):
+                self._sources[reference.url] = reference
+        return self._sources
+
+    def _unique_slug(self, entry):
+        if self._slugs is None:
+            self._slugs = set(Article.objects.values_list("slug", flat=True))
+        slug = entry.slug[:200]
+        if slug in self._slugs:
+            suffix = slugify(entry.external_id.removeprefix("medquad:").replace("#", "-"))
+            slug = f"{entry.slug[: 199 - len(suffix)]}-{suffix}"
+        base, n = slug, 2
+        while slug in self._slugs:
+            slug = f"{base[:195]}-{n}"
+            n += 1
+        self._slugs.add(slug)
+        return slug
+
+    # The chunk --------------------------------------------------------------------
+
+    @transaction.atomic
+    def import_chunk(self, items):
+        """Create or update the articles for a list of (line number, entry); returns them in order."""
+        latest = {}
+        for line_no, entry in items:
+            latest[entry.external_id] = (line_no, entry)  # a repeated pair: the later line wins
+        items = list(latest.values())
+        if self._medquad_ref is None:
+            self._medquad_ref = medquad_reference()
+        entries = [entry for _, entry in items]
+        topic_ids = self._topic_ids(entries)
+        sources = self._source_refs(entries)
+        existing = {
+            article.external_id: article
+            for article in Article.objects.filter(external_id__in=list(latest)).annotate(
+                current_hash=F("current_revision__content_hash")
+            )
+        }
+
+        now = timezone.now()
+        articles, new_articles, changed_articles = [], [], []
+        for _, entry in items:
+            article = existing.get(entry.external_id)
+            values = {
+                "question": entry.question,
+                "summary": entry.summary(),
+                "topic_id": topic_ids[entry.external_id],
+                "credit": entry.credit,
+            }
+            if article is None:
+                article = Article(
+                    external_id=entry.external_id, status=Status.SUBMITTED, slug=self._unique_slug(entry),
+                    is_demo=self.is_demo, **values,
+                )  # fmt: skip
+                article.current_hash = None
+                new_articles.append(article)
+            elif any(getattr(article, name) != value for name, value in values.items()) or (self.is_demo and not article.is_demo):
+                for name, value in values.items():
+                    setattr(article, name, value)
+                article.is_demo = article.is_demo or self.is_demo
+                article.modified = now
+                changed_articles.append(article)
+            articles.append(article)
+        Article.objects.bulk_create(new_articles)
+        Article.objects.bulk_update(changed_articles, ["question", "summary", "topic", "credit", "is_demo", "modified"])
+
+        old_ids = [article.pk for article in existing.values()]
+        sections, citations = self._write_sections_and_citations(items, articles, old_ids, sources)
+        self._write_revisions(items, articles, sections, citations, old_ids)
+        return articles
+
+    def _write_sections_and_citations(self, items, articles, old_ids, sources):
+        sections = {article.pk: [] for article in articles}
+        citations = {article.pk: [] for article in articles}
+        for section in AnswerSection.objects.filter(article_id__in=old_ids):
+            sections[section.article_id].append(section)
+        for citation in Citation.objects.filter(article_id__in=old_ids).select_related("reference"):
+            citations[citation.article_id].append(citation)
+
+        new_sections, changed_sections, new_citations, changed_citations = [], [], [], []
+        for (_, entry), article in zip(items, articles):
+            source = next((s for s in sections[article.pk] if s.kind == AnswerSection.Kind.SOURCE), None)
+            if source is None:
+                source = AnswerSection(article=article, kind=AnswerSection.Kind.SOURCE, source_name=entry.heading_source, body=entry.body)
+                sections[article.pk].append(source)
+                new_sections.append(source)
+            elif (source.source_name, source.body) != (entry.heading_source, entry.body):
+                source.source_name, source.body = entry.heading_source, entry.body
+                changed_sections.append(source)
+            by_key = {citation.key: citation for citation in citations[article.pk]}
+            for key, reference in ((SOURCE_KEY, sources[entry.url]), (MEDQUAD_KEY, self._medquad_ref)):
+                citation = by_key.get(key)
+                if citation is None:
+                    citation = Citation(article=article, key=key, reference=reference)
+                    citations[article.pk].append(citation)
+                    new_citations.append(citation)
+                elif citation.reference_id != reference.pk:
+                    citation.reference = reference
+                    changed_citations.append(citation)
+        AnswerSection.objects.bulk_create(new_sections)
+        AnswerSection.objects.bulk_update(changed_sections, ["source_name", "body"])
+        Citation.objects.bulk_create(new_citations)
+        Citation.objects.bulk_update(changed_citations, ["reference"])
+        return sections, citations
+
+    def _write_revisions(self, items, articles, sections, citations, old_ids):
+        jobs = []
+        for index, article in enumerate(articles):
+            content = content_of(article, sections=sections[article.pk], citations=citations[article.pk])
+            digest = content_hash(content)
+            if digest == article.current_hash:
+                self.result.unchanged += 1
+                continue
+            article.new_hash = digest
+            references_by_key = {c.key: c.reference for c in citations[article.pk]}
+            jobs.append((index, content, references_by_key))
+        if self.pool is not None and len(jobs) > 1:
+            outcomes = self.pool.imap(_render_job, jobs, chunksize=8)
+        else:
+            outcomes = map(_render_job, jobs)
+
+        last_numbers = dict(
+            ArticleRevision.objects.filter(article_id__in=old_ids).values("article_id").annotate(n=Max("number")).values_list("article_id", "n")
         )
-    return reference
+        revisions, revised = [], []
+        contents = {index: content for index, content, _ in jobs}
+        for index, outcome in outcomes:
+            article = articles[index]
+            if isinstance(outcome, str):
+                self.result.errors.append((items[index][0], outcome))
+                continue
+            rendered, reading_levels, plain_text = outcome
+            content = contents[index]
+            revisions.append(
+                ArticleRevision(
+                    article=article,
+                    number=last_numbers.get(article.pk, 0) + 1,
+                    content_hash=article.new_hash,
+                    question=content["question"],
+                    summary=content["summary"],
+                    source=content,
+                    rendered=rendered,
+                    reading_levels=reading_levels,
+                    plain_text=plain_text,
+                )
+            )
+            revised.append(article)
+            if article.current_hash is None:
+                self.result.created += 1
+            else:
+                self.result.updated += 1
+        ArticleRevision.objects.bulk_create(revisions)
+        for article, revision in zip(revised, revisions):
+            article.current_revision = revision
+            article.current_hash = revision.content_hash
+        Article.objects.bulk_update(revised, ["current_revision"])
 
 
-@transaction.atomic
 def import_medquad_row(row, *, medquad_ref=None, is_demo=False):
     """Create or update the article for one MedQuAD row; returns (article, created)."""
-    entry = MedQuADEntry.from_row(row)
-    medquad_ref = medquad_ref or medquad_reference()
-    article = Article.objects.filter(external_id=entry.external_id).first()
-    created = article is None
-    if created:
-        article = Article(external_id=entry.external_id, status=Status.SUBMITTED)
-    article.question = entry.question
-    article.slug = article.slug or unique_slug(entry.slug, suffix=slugify(f"{row['source']}-{row['qid']}"))
-    article.summary = entry.summary()
-    article.topic = get_topic(entry.focus) if entry.focus else None
-    article.credit = entry.credit
-    article.is_demo = is_demo or article.is_demo
-    article.save()
-    AnswerSection.objects.update_or_create(
-        article=article,
-        kind=AnswerSection.Kind.SOURCE,
-        defaults={"source_name": entry.heading_source, "body": entry.body},
-    )
-    for key, reference in ((SOURCE_KEY, source_reference(entry)), (MEDQUAD_KEY, medquad_ref)):
-        Citation.objects.update_or_create(article=article, key=key, defaults={"reference": reference})
-    record_revision(article)
-    return article, created
+    importer = MedQuADImporter(is_demo=is_demo)
+    importer._medquad_ref = medquad_ref
+    entry = importer.entry_for(row)
+    created_before = Article.objects.filter(external_id=entry.external_id).exists()
+    (article,) = importer.import_chunk([(1, entry)])
+    if importer.result.errors:
+        raise ValueError(importer.result.errors[0][1])
+    return article, not created_before

@@ -1,0 +1,101 @@
+"""python manage.py import_medquad PATH [--limit N]: NIH answers from MedQuAD as Submitted articles."""
+
+import gzip
+import multiprocessing
+import os
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, connections
+from tqdm import tqdm
+
+from articles.importing import MalformedRow, MedQuADImporter, parse_line
+
+DEFAULT_PATH = Path(settings.BASE_DIR) / "fixtures" / "medquad" / "medquad.jsonl.gz"
+
+
+def open_lines(path):
+    """The file's lines as text, gzip or not."""
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8", errors="replace")
+    return path.open(encoding="utf-8", errors="replace")
+
+
+class Command(BaseCommand):
+    help = (
+        "Import MedQuAD question-answer pairs (JSON lines, optionally gzipped) as articles pending review. "
+        "Re-running updates the same articles in place."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", nargs="?", default=str(DEFAULT_PATH), help=f"JSONL or JSONL.gz file (default: {DEFAULT_PATH})")
+        parser.add_argument("--limit", type=int, default=None, help="Import only the first N lines.")
+        parser.add_argument("--chunk-size", type=int, default=500, help="Rows written per transaction (default 500).")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=min(os.cpu_count() or 1, 4),
+            help="Processes rendering answers (default: the CPU count, at most 4; 1 renders in this process).",
+        )
+
+    def handle(self, *args, path, limit, chunk_size, workers, **options):
+        path = Path(path)
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        if limit is not None and limit < 1:
+            raise CommandError("--limit must be 1 or more.")
+        started = time.monotonic()
+        with open_lines(path) as lines:
+            total = sum(1 for line in lines if line.strip())
+        total = min(total, limit) if limit else total
+
+        pool = None
+        # Rendering is CPU-bound, so worker processes help; they are forked before this process
+        # holds a database connection (and never inside a caller's transaction, e.g. a test's).
+        if workers > 1 and total > chunk_size and not connection.in_atomic_block:
+            connections.close_all()
+            pool = multiprocessing.get_context("fork").Pool(workers)
+        importer = MedQuADImporter(pool=pool)
+        progress = tqdm(total=total, unit="pair", disable=not sys.stderr.isatty(), file=sys.stderr)
+        read = 0
+        try:
+            with open_lines(path) as lines:
+                chunk = []
+                for line_no, line in enumerate(lines, 1):
+                    if not line.strip():
+                        continue
+                    if limit and read >= limit:
+                        break
+                    read += 1
+                    try:
+                        chunk.append((line_no, importer.entry_for(parse_line(line))))
+                    except MalformedRow as error:
+                        importer.result.errors.append((line_no, str(error)))
+                    if len(chunk) >= chunk_size:
+                        importer.import_chunk(chunk)
+                        progress.update(len(chunk))
+                        chunk = []
+                if chunk:
+                    importer.import_chunk(chunk)
+                progress.update(total - progress.n)
+        finally:
+            progress.close()
+            if pool is not None:
+                pool.close()
+                pool.join()
+
+        result = importer.result
+        for line_no, message in sorted(result.errors):
+            self.stderr.write(f"{path.name}, line {line_no}: skipped: {message}")
+        seconds = time.monotonic() - started
+        summary = (
+            f"Read {read} lines from {path.name} in {seconds:.1f} s: {result.created} articles created, "
+            f"{result.updated} updated, {result.unchanged} unchanged, {len(result.errors)} lines skipped. "
+            "Imported articles are Submitted (pending review)."
+        )
+        if read and len(result.errors) >= read:
+            raise CommandError(f"Every line failed. {summary}")
+        self.stdout.write(self.style.SUCCESS(summary) if not result.errors else self.style.WARNING(summary))
