@@ -44,8 +44,11 @@ CREDIT = (
     "(Ben Abacha & Demner-Fushman, 2019), licensed CC BY 4.0; list formatting restored."
 )
 
-_ITEM_SEPARATOR = re.compile(r"\s{2,}-\s+")
-_LIST_END = re.compile(r"\s{6,}")
+# An item marker: a dash at the start of a line or after a run of two or more spaces
+# ("  - item", "     -Item" in GARD); group 1 is the space after the dash.
+_MARKER = re.compile(r"(?:^|\s{2,})-(\s*)(?=\S)")
+# Inside an item, a wider run of spaces before a capital starts the paragraph after the list.
+_ITEM_END = re.compile(r"\s{3,}(?=[A-Z0-9\"'(])")
 _PARAGRAPH_BREAK = re.compile(r"(?<=[.:?!])\s{3,}")
 
 
@@ -58,46 +61,61 @@ def clean_question(question):
     return text[:1].upper() + text[1:]
 
 
-def answer_to_markdown(answer):
-    """Turn MedQuAD's flattened text back into Markdown paragraphs and lists.
+def _paragraphs(text):
+    return [("p", re.sub(r"\s+", " ", part).strip()) for part in _PARAGRAPH_BREAK.split(text) if part.strip()]
 
-    MedQuAD flattens each list to " - item" runs separated by two or more spaces,
-    and a list ends where a wide run of spaces starts the next paragraph.
-    """
-    blocks = []
-    for line in re.split(r"\n\s*", answer or ""):
+
+def _tokens(answer):
+    """The answer as ("p", text) paragraphs and ("item", marker width, text) list items."""
+    tokens = []
+    for line in (answer or "").split("\n"):
         line = line.strip()
-        if not line:
+        markers = list(_MARKER.finditer(line))
+        tokens.extend(_paragraphs(line[: markers[0].start()] if markers else line))
+        for index, marker in enumerate(markers):
+            end = markers[index + 1].start() if index + 1 < len(markers) else len(line)
+            item, *rest = _ITEM_END.split(line[marker.end() : end], maxsplit=1)
+            item = re.sub(r"\s+", " ", item).strip()
+            if item:
+                tokens.append(("item", len(marker.group(1)), item))
+            tokens.extend(_paragraphs(rest[0]) if rest else [])
+    return tokens
+
+
+def answer_to_markdown(answer):
+    """Turn MedQuAD's flattened text back into Markdown paragraphs and (nested) lists.
+
+    MedQuAD flattens each list to " - item" runs separated by two or more spaces; a
+    wider run before a capital letter starts the next paragraph. A sub-list follows an
+    item ending in a colon and its dashes are spaced differently ("-   item" above,
+    "- sub-item" below), which is how the nesting is recovered.
+    """
+    blocks, items, widths, previous = [], [], [], ""
+    for token in _tokens(answer):
+        if token[0] == "p":
+            if items:
+                blocks.append("\n".join(items))
+                items, widths = [], []
+            blocks.append(_escape_inline(token[1]))
             continue
-        if _ITEM_SEPARATOR.search(" " * 2 + line) and ("  -" in line or line.startswith("-")):
-            head, *items = _ITEM_SEPARATOR.split("  " + line)
-            head = head.strip()
-            if head:
-                blocks.extend(p.strip() for p in _PARAGRAPH_BREAK.split(head) if p.strip())
-            list_items = []
-            tail = ""
-            for index, item in enumerate(items):
-                if index == len(items) - 1:
-                    parts = _LIST_END.split(item.strip(), maxsplit=1)
-                    item, tail = parts[0], (parts[1] if len(parts) > 1 else "")
-                list_items.append("- " + re.sub(r"\s+", " ", item).strip())
-            blocks.append("\n".join(list_items))
-            if tail.strip():
-                blocks.extend(p.strip() for p in _PARAGRAPH_BREAK.split(tail) if p.strip())
-        else:
-            blocks.extend(re.sub(r"\s+", " ", p).strip() for p in _PARAGRAPH_BREAK.split(line) if p.strip())
-    return "\n\n".join(_escape_markdown(block) for block in blocks)
-
-
-def _escape_markdown(block):
-    # Source text is plain: keep characters Markdown would treat as markup literal.
-    if block.startswith("- "):
-        return "\n".join("- " + _escape_inline(item[2:]) for item in block.split("\n"))
-    return _escape_inline(block)
+        _, width, text = token
+        if not widths:
+            widths = [width]
+        elif width in widths:
+            del widths[widths.index(width) + 1 :]
+        elif previous.endswith(":") and len(widths) < 3:
+            widths.append(width)
+        items.append("    " * (len(widths) - 1) + "- " + _escape_inline(text))
+        previous = text
+    if items:
+        blocks.append("\n".join(items))
+    return "\n\n".join(blocks)
 
 
 def _escape_inline(text):
-    text = re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
+    # Source text is plain: keep characters Markdown would treat as markup literal.
+    # "<" has no Markdown escape, so it becomes an entity (bleach keeps it as text).
+    text = re.sub(r"([\\`*_\[\]>#|])", r"\\\1", text).replace("<", "&lt;")
     return re.sub(r"^(\d+)\.", r"\1\\.", text)
 
 
@@ -138,5 +156,5 @@ class MedQuADEntry:
 
     def summary(self, limit=280):
         """The first paragraph of the answer, as plain text."""
-        first = re.sub(r"\\(.)", r"\1", self.body.split("\n\n", 1)[0]).lstrip("- ")
+        first = re.sub(r"\\(.)", r"\1", self.body.split("\n\n", 1)[0]).replace("&lt;", "<").lstrip("- ")
         return first if len(first) <= limit else first[: limit - 1].rsplit(" ", 1)[0] + "…"
