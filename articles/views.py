@@ -3,6 +3,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from .audience import audience_of
+from .cache import cache_article_page
 from .models import Article, Status, Topic
 
 REVIEW_STEPS = [(Status.SUBMITTED.value, "Submitted"), (Status.UNDER_REVIEW.value, "Under Review"), (Status.APPROVED.value, "Approved")]
@@ -16,6 +17,7 @@ def review_steps_done(status):
     return values[: values.index(status)] if status in values else []
 
 
+@cache_article_page  # anonymous readers: cached page, own CSRF token (articles/cache.py)
 def article_detail(request, slug):
     """The article page: the reviewed answer to one question."""
     article = get_object_or_404(

@@ -71,3 +71,13 @@ def demo_content(db):
     from django.core.management import call_command
 
     call_command("load_demo", stdout=open(os.devnull, "w"))
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the article page cache must not leak between tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,132 @@
+"""
+The article page cache for anonymous readers.
+
+Choice: the whole rendered page is cached, but never a reader's CSRF token. When a
+page is stored, each CSRF token in it is swapped for a placeholder; every reader
+then gets the placeholder replaced by a token of their own (``get_token``, which
+also sets their CSRF cookie), so forms on a cached page (follow-up question,
+personalize) stay valid for everyone. Pages holding a token we cannot find, pages
+with messages, responses setting cookies, POSTs, query strings and logged-in users
+are never cached.
+
+Freshness comes from the key, not from expiry: it holds the article's state as
+stored (status, live and current revision, review dates, topic, modification time),
+the reader's audience, and a version of the related-questions list that changes on
+every RelatedQuestion save/delete and whenever a linked article is saved or deleted.
+Approval, an edit going live or a related-list change therefore shows at once.
+A short timeout (PAGE_CACHE_SECONDS) bounds anything the key cannot see.
+"""
+
+import hashlib
+import re
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+
+from .audience import audience_of
+from .models import Article, RelatedQuestion
+
+CSRF_PLACEHOLDER = "csrf-token-placeholder-4e1f0c2b"
+_CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+# Every field of the article row the page shows; a change to any of them changes the key.
+PAGE_STATE_FIELDS = (
+    "pk", "status", "live_revision_id", "current_revision_id", "modified", "last_reviewed_at",
+    "last_reviewed_by_display", "next_review_due", "is_demo", "topic__name", "topic__slug",
+)  # fmt: skip
+
+
+def page_cache_seconds():
+    return getattr(settings, "PAGE_CACHE_SECONDS", 600)
+
+
+def _related_version_key(article_id):
+    return f"articles:related-version:{article_id}"
+
+
+def bump_related_version(*article_ids):
+    """Make the cached pages of these articles stale: their related list changed."""
+    version = time.time_ns()
+    cache.set_many({_related_version_key(pk): version for pk in article_ids}, timeout=None)
+
+
+def page_key(state, audience, related_version):
+    """The cache key of one article page as one audience sees it."""
+    raw = "|".join(str(value) for value in (*state, audience, related_version))
+    return "articles:page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _cacheable_request(request):
+    if request.method not in ("GET", "HEAD") or request.GET:
+        return False
+    if request.user.is_authenticated:
+        return False  # staff see drafts and their own messages: never share their pages
+    return len(get_messages(request)) == 0  # len() leaves the messages unread
+
+
+def _storable(request, response):
+    """The page with each CSRF token replaced by the placeholder, or None if it must not be shared."""
+    if response.status_code != 200 or response.cookies or getattr(response, "streaming", False):
+        return None
+    if len(get_messages(request)):
+        return None
+    html = response.content.decode(response.charset)
+    tokens = set(_CSRF_INPUT.findall(html))
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not tokens:
+        return None  # a token went somewhere other than a form field: it cannot be swapped
+    for token in tokens:
+        html = html.replace(token, CSRF_PLACEHOLDER)
+    return html
+
+
+def _personal_copy(request, html):
+    """The shared page with this reader's own CSRF token in each form."""
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    return html
+
+
+def cache_article_page(view):
+    """Serve anonymous readers of an article from the cache; see the module docstring."""
+
+    @wraps(view)
+    def wrapper(request, slug, *args, **kwargs):
+        if not _cacheable_request(request):
+            return view(request, slug, *args, **kwargs)
+        state = Article.objects.public().filter(slug=slug).values_list(*PAGE_STATE_FIELDS).first()
+        if state is None:
+            return view(request, slug, *args, **kwargs)  # the view answers with its 404
+        related_version = cache.get(_related_version_key(state[0]), 0)
+        key = page_key(state, audience_of(request), related_version)
+        html = cache.get(key)
+        if html is not None:
+            response = HttpResponse(_personal_copy(request, html))
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = view(request, slug, *args, **kwargs)
+        stored = _storable(request, response)
+        if stored is not None:
+            cache.set(key, stored, timeout=page_cache_seconds())
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    return wrapper
+
+
+@receiver([post_save, post_delete], sender=RelatedQuestion, dispatch_uid="articles.cache.related_changed")
+def _related_changed(sender, instance, **kwargs):
+    bump_related_version(instance.article_id)
+
+
+@receiver([post_save, post_delete], sender=Article, dispatch_uid="articles.cache.article_changed")
+def _linked_article_changed(sender, instance, **kwargs):
+    # Its question or status shows in other articles' related lists.
+    linking = list(RelatedQuestion.objects.filter(related_id=instance.pk).values_list("article_id", flat=True))
+    if linking:
+        bump_related_version(*linking)

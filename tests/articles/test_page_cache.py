@@ -1,0 +1,134 @@
+"""The article page cache: anonymous readers share a page, and every change readers should see shows at once."""
+
+import re
+
+import pytest
+from django.contrib.messages import constants
+from django.test import Client
+from django.utils import timezone
+
+from articles.models import AnswerSection, Article, RelatedQuestion, Status
+from articles.revisions import record_revision
+from tests.factories import make_approved_article, make_article, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def get_page(client, article):
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def publish_edit(article, text):
+    """An editor's change approved by the board: a new revision goes live."""
+    AnswerSection.objects.filter(article=article, kind=AnswerSection.Kind.GUIDELINES).update(body=text)
+    revision, _ = record_revision(article)
+    Article.objects.filter(pk=article.pk).update(live_revision=revision, status=Status.APPROVED, last_reviewed_at=timezone.now())
+
+
+def test_a_second_anonymous_reader_is_served_from_the_cache(client, django_assert_max_num_queries):
+    """The second view of the page costs one small query instead of rendering again."""
+    article = make_approved_article(guidelines="Cached answer.")
+    first = get_page(client, article)
+    with django_assert_max_num_queries(1):
+        second = get_page(Client(), article)
+    assert "Cached answer." in second and second == first
+
+
+def test_an_edit_going_live_shows_at_once():
+    """After approval of an edit, the very next reader sees the new text, not the cached page."""
+    article = make_approved_article(guidelines="Old advice.")
+    assert "Old advice." in get_page(Client(), article)
+    publish_edit(article, "New advice after review.")
+    html = get_page(Client(), article)
+    assert "New advice after review." in html and "Old advice." not in html
+
+
+def test_approval_shows_at_once():
+    """A pending article's banner goes as soon as the board approves it."""
+    article = make_article(guidelines="An answer.")
+    assert "pending human review" in get_page(Client(), article)
+    Article.objects.filter(pk=article.pk).update(
+        status=Status.APPROVED, live_revision=article.current_revision, last_reviewed_at=timezone.now()
+    )
+    assert "pending human review" not in get_page(Client(), article)
+
+
+def test_related_list_changes_show_at_once():
+    """Adding, renaming and removing a related question are all visible on the next view."""
+    article = make_approved_article(guidelines="Main answer.")
+    other = make_approved_article("What is the other condition?", guidelines="Other.")
+    assert "What is the other condition?" not in get_page(Client(), article)
+
+    link = RelatedQuestion.objects.create(article=article, related=other)
+    assert "What is the other condition?" in get_page(Client(), article)
+
+    other.question = "What is the renamed condition?"
+    other.save()
+    assert "What is the renamed condition?" in get_page(Client(), article)
+
+    link.delete()
+    assert "What is the renamed condition?" not in get_page(Client(), article)
+
+
+def test_each_audience_gets_its_own_version():
+    """A patient and a clinician reading the same cached article each see their version."""
+    article = make_approved_article(guidelines="Technical text for everyone.")
+    AnswerSection.objects.filter(article=article).update(body_patient="Plain words for patients.")
+    revision, _ = record_revision(article)
+    Article.objects.filter(pk=article.pk).update(live_revision=revision)
+    default = Client()
+    patient = Client()
+    patient.cookies["audience"] = "patient"
+    for _ in range(2):  # the second round is served from the cache
+        assert "Technical text for everyone." in get_page(default, article)
+        assert "Plain words for patients." in get_page(patient, article)
+
+
+def test_staff_are_never_served_or_stored_in_the_cache(client, django_assert_max_num_queries):
+    """A logged-in editor's view is rendered for them and does not fill the readers' cache."""
+    article = make_approved_article(guidelines="Staff and readers.")
+    client.force_login(make_user(perms=["articles.view_article"]))
+    get_page(client, article)
+    get_page(client, article)
+    reader = Client()
+    get_page(reader, article)  # first anonymous view: rendered, then stored
+    with django_assert_max_num_queries(1):
+        get_page(Client(), article)
+
+
+def test_a_page_with_a_message_is_neither_served_from_nor_stored_in_the_cache(rf):
+    """A reader with a pending message sees it; the next reader does not get it."""
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from articles.views import article_detail
+
+    article = make_approved_article(guidelines="Body.")
+    get_page(Client(), article)  # now cached
+    request = rf.get(article.get_absolute_url())
+    request.user, request.session = AnonymousUser(), SessionStore()
+    request._messages = FallbackStorage(request)
+    request._messages.add(constants.SUCCESS, "Thank you, your question was sent.")
+    response = article_detail(request, article.slug)
+    assert "Thank you, your question was sent." in response.content.decode()
+    assert "Thank you" not in get_page(Client(), article)
+
+
+@pytest.mark.urls("tests.articles.page_cache_urls")
+def test_every_reader_of_a_cached_page_gets_a_csrf_token_that_works_for_them():
+    """Forms on a cached page post successfully for each reader, never with another reader's token."""
+    article = make_approved_article(guidelines="Body.", slug="with-form")
+    readers = [Client(enforce_csrf_checks=True) for _ in range(3)]
+    tokens = []
+    for reader in readers:
+        html = reader.get("/articles/with-form/").content.decode()
+        (token,) = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        tokens.append(token)
+    assert len(set(tokens)) == 3
+    for reader, token in zip(readers, tokens):
+        assert reader.post("/post/", {"csrfmiddlewaretoken": token}).status_code == 200
+    assert readers[0].post("/post/", {"csrfmiddlewaretoken": tokens[1]}).status_code == 403
+    assert article.slug == "with-form"
