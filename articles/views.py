@@ -62,6 +62,6 @@ def home(request):
 def topic_detail(request, slug):
     """All public articles on one topic, a page at a time."""
     topic = get_object_or_404(Topic, slug=slug)
-    articles = Article.objects.public().filter(topic=topic).order_by("question")
+    articles = Article.objects.public().filter(topic=topic).select_related("topic").order_by("question")  # the list shows item.topic
     page = Paginator(articles, 20).get_page(request.GET.get("page"))
     return render(request, "articles/topic_detail.html", {"topic": topic, "page_obj": page})
