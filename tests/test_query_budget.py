@@ -90,3 +90,21 @@ def test_search_queries_do_not_grow_with_the_number_of_results():
     large_count, html = count_queries("/search/?q=asthma")
     assert "asthma" in html.lower()
     assert large_count == small_count <= BUDGET["search"]
+
+
+def test_home_lists_the_busiest_topics_not_all_of_them():
+    """With thousands of MedQuAD topics, home names the 30 with most articles (a bounded page)."""
+    from articles.views import HOME_TOPICS
+
+    busy = make_topic("Asthma")
+    for n in range(3):
+        make_article(f"Asthma question {n}?", guidelines="Text.", topic=busy)
+    for n in range(HOME_TOPICS + 5):
+        make_article(f"Rare question {n}?", guidelines="Text.", topic=make_topic(f"Rare topic {n:02d}"))
+    _, html = count_queries("/")
+    from bs4 import BeautifulSoup
+
+    names = [a.get_text() for a in BeautifulSoup(html, "html.parser").select(".topic-list a")]
+    assert len(names) == HOME_TOPICS
+    assert "Asthma" in names
+    assert names == sorted(names)
