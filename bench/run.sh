@@ -53,9 +53,9 @@ $PY manage.py load_demo | tee -a "$OUT/run.log"
 $PY manage.py collectstatic --noinput -v0
 
 # (d): the seed article's HTML as rendered for an anonymous reader, saved under STATIC_ROOT.
-STATIC_ROOT="$($PY manage.py shell -c 'from django.conf import settings; print(settings.STATIC_ROOT)')"
+STATIC_ROOT="$($PY manage.py shell -v 0 -c 'from django.conf import settings; print(settings.STATIC_ROOT)')"
 mkdir -p "$STATIC_ROOT/bench"
-$PY manage.py shell -c "
+$PY manage.py shell -v 0 -c "
 from django.test import Client
 response = Client(SERVER_NAME='127.0.0.1').get('$SEED')
 assert response.status_code == 200, response.status_code
