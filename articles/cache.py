@@ -11,7 +11,7 @@ are never cached.
 
 Freshness comes from the key, not from expiry: it holds the article's state as
 stored (status, live and current revision, review dates, topic, modification time),
-the reader's audience, and a version of the related-questions list that changes on
+today's date, the reader's audience, and a version of the related-questions list that changes on
 every RelatedQuestion save/delete, whenever a linked article is saved or deleted,
 and when the article's topic is renamed.
 Approval, an edit going live or a related-list change therefore shows at once.
@@ -32,6 +32,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import timezone
 
 from .audience import audience_of
 from .models import Article, RelatedQuestion, Topic
@@ -126,7 +127,8 @@ def cache_article_page(view):
         if state is None:
             return view(request, slug, *args, **kwargs)  # the view answers with its 404
         related_version = cache.get(_related_version_key(state[0]), 0)
-        key = page_key(state, audience_of(request), related_version)
+        # Today's date too: the page marks a review "(overdue)" from the day after it was due.
+        key = page_key((*state, timezone.localdate()), audience_of(request), related_version)
         html = cache.get(key)
         if html is not None:
             response = HttpResponse(_personal_copy(request, html))

@@ -22,7 +22,9 @@ def review_steps_done(status):
 def article_detail(request, slug):
     """The article page: the reviewed answer to one question."""
     article = get_object_or_404(
-        Article.objects.visible_to(request.user).select_related("topic", "live_revision", "current_revision"),
+        Article.objects.visible_to(request.user).select_related(
+            "topic", "live_revision", "current_revision", "last_reviewed_by__board_member"  # the reviewer link
+        ),
         slug=slug,
     )
     audience = audience_of(request)

@@ -6,7 +6,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
 
-from tests.factories import make_approved_article, make_article, make_reference, make_topic
+from articles.models import Article
+from reviews.models import BoardMember
+from tests.factories import make_approved_article, make_article, make_reference, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +33,11 @@ def build(size):
         related=others,
         topic=topic,
     )
+    # Approved by a board member, as the review service records it: the page links to their entry.
+    reviewer = make_user(f"reviewer{size}")
+    BoardMember.objects.create(user=reviewer, name=f"Dr Reviewer {size}", credentials="MD", specialty="Oncology")
+    Article.objects.filter(pk=main.pk).update(last_reviewed_by=reviewer, last_reviewed_by_display=f"Dr Reviewer {size}, MD")
+    main.refresh_from_db()
     return main, topic
 
 
@@ -55,7 +62,7 @@ def test_article_page_queries_do_not_grow_with_sections_references_or_related(sm
     (small, _), (large, _) = small_and_large
     small_count, _ = count_queries(small.get_absolute_url())
     large_count, html = count_queries(large.get_absolute_url())
-    assert "Related question 12-11?" in html and "Study 12-11" in html
+    assert "Related question 12-11?" in html and "Study 12-11" in html and "Dr Reviewer 12, MD" in html
     assert large_count == small_count <= BUDGET["article"]
 
 
