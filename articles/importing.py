@@ -112,6 +112,20 @@ class ImportResult:
         return self.created + self.updated + self.unchanged
 
 
+@dataclass
+class PreparedChunk:
+    """A chunk whose rows are written and whose revisions are still to render and store."""
+
+    items: list
+    articles: list
+    jobs: list
+    old_ids: list
+
+    @property
+    def ids(self):
+        return {entry.external_id for _, entry in self.items}
+
+
 class MedQuADImporter:
     """Creates or updates one article per MedQuAD pair, a chunk at a time."""
 
@@ -190,9 +204,34 @@ class MedQuADImporter:
 
     # The chunk --------------------------------------------------------------------
 
-    @transaction.atomic
     def import_chunk(self, items):
         """Create or update the articles for a list of (line number, entry); returns them in order."""
+        prepared = self.prepare_chunk(items)
+        return self.finish_chunk(prepared, map(_render_job, prepared.jobs))
+
+    def import_chunks(self, chunks):
+        """Import chunk after chunk; with a pool, chunk N renders while chunk N+1 is written."""
+        if self.pool is None:
+            for items in chunks:
+                yield len(items), self.import_chunk(items)
+            return
+        pending = None  # (prepared chunk, its renders under way, rows read)
+        for items in chunks:
+            ids = {entry.external_id for _, entry in items}
+            if pending and ids & pending[0].ids:
+                yield pending[2], self.finish_chunk(pending[0], pending[1].get())  # same article twice: in order
+                pending = None
+            prepared = self.prepare_chunk(items)
+            renders = self.pool.map_async(_render_job, prepared.jobs, chunksize=8)
+            if pending:
+                yield pending[2], self.finish_chunk(pending[0], pending[1].get())
+            pending = (prepared, renders, len(items))
+        if pending:
+            yield pending[2], self.finish_chunk(pending[0], pending[1].get())
+
+    @transaction.atomic
+    def prepare_chunk(self, items):
+        """Write the chunk's articles, sections and citations; return what is left to render."""
         latest = {}
         for line_no, entry in items:
             latest[entry.external_id] = (line_no, entry)  # a repeated pair: the later line wins
@@ -238,8 +277,7 @@ class MedQuADImporter:
 
         old_ids = [article.pk for article in existing.values()]
         sections, citations = self._write_sections_and_citations(items, articles, old_ids, sources)
-        self._write_revisions(items, articles, sections, citations, old_ids)
-        return articles
+        return self._render_jobs(items, articles, sections, citations, old_ids)
 
     def _write_sections_and_citations(self, items, articles, old_ids, sources):
         sections = {article.pk: [] for article in articles}
@@ -275,7 +313,7 @@ class MedQuADImporter:
         Citation.objects.bulk_update(changed_citations, ["reference"])
         return sections, citations
 
-    def _write_revisions(self, items, articles, sections, citations, old_ids):
+    def _render_jobs(self, items, articles, sections, citations, old_ids):
         jobs = []
         for index, article in enumerate(articles):
             content = content_of(article, sections=sections[article.pk], citations=citations[article.pk])
@@ -286,11 +324,12 @@ class MedQuADImporter:
             article.new_hash = digest
             references_by_key = {c.key: c.reference for c in citations[article.pk]}
             jobs.append((index, content, references_by_key))
-        if self.pool is not None and len(jobs) > 1:
-            outcomes = self.pool.imap(_render_job, jobs, chunksize=8)
-        else:
-            outcomes = map(_render_job, jobs)
+        return PreparedChunk(items, articles, jobs, old_ids)
 
+    @transaction.atomic
+    def finish_chunk(self, prepared, outcomes):
+        """Store the rendered revisions of a prepared chunk; returns its articles."""
+        items, articles, jobs, old_ids = prepared.items, prepared.articles, prepared.jobs, prepared.old_ids
         last_numbers = dict(
             ArticleRevision.objects.filter(article_id__in=old_ids).values("article_id").annotate(n=Max("number")).values_list("article_id", "n")
         )
@@ -326,6 +365,7 @@ class MedQuADImporter:
             article.current_revision = revision
             article.current_hash = revision.content_hash
         Article.objects.bulk_update(revised, ["current_revision"])
+        return articles
 
 
 def import_medquad_row(row, *, medquad_ref=None, is_demo=False):

@@ -217,3 +217,16 @@ def test_imported_revisions_equal_what_record_revision_makes(tmp_path):
         assert revision.rendered == expected.rendered
         assert revision.reading_levels == expected.reading_levels
         assert revision.plain_text == expected.plain_text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_with_worker_processes_gives_the_same_articles(tmp_path):
+    """The fast path (several chunks rendered by worker processes while the next is written) loses nothing."""
+    rows = real_rows(13)
+    path = write_jsonl(tmp_path, rows)
+    out, _ = run_import(path, "--chunk-size", "4", "--workers", "2")
+    assert "13 articles created" in out
+    assert ArticleRevision.objects.count() == 13
+    assert all(article.current_revision.has_answer for article in Article.objects.select_related("current_revision"))
+    out, _ = run_import(path, "--chunk-size", "4", "--workers", "2")
+    assert "13 unchanged" in out and Article.objects.count() == 13

@@ -60,32 +60,38 @@ class Command(BaseCommand):
             pool = multiprocessing.get_context("fork").Pool(workers)
         importer = MedQuADImporter(pool=pool)
         progress = tqdm(total=total, unit="pair", disable=not sys.stderr.isatty(), file=sys.stderr)
-        read = 0
+        counter = {"read": 0}
+
+        def chunks(lines):
+            """Lists of (line number, entry) from the file; malformed lines are recorded and skipped."""
+            chunk = []
+            for line_no, line in enumerate(lines, 1):
+                if not line.strip():
+                    continue
+                if limit and counter["read"] >= limit:
+                    break
+                counter["read"] += 1
+                try:
+                    chunk.append((line_no, importer.entry_for(parse_line(line))))
+                except MalformedRow as error:
+                    importer.result.errors.append((line_no, str(error)))
+                    progress.update(1)
+                if len(chunk) >= chunk_size:
+                    yield chunk
+                    chunk = []
+            if chunk:
+                yield chunk
+
         try:
             with open_lines(path) as lines:
-                chunk = []
-                for line_no, line in enumerate(lines, 1):
-                    if not line.strip():
-                        continue
-                    if limit and read >= limit:
-                        break
-                    read += 1
-                    try:
-                        chunk.append((line_no, importer.entry_for(parse_line(line))))
-                    except MalformedRow as error:
-                        importer.result.errors.append((line_no, str(error)))
-                    if len(chunk) >= chunk_size:
-                        importer.import_chunk(chunk)
-                        progress.update(len(chunk))
-                        chunk = []
-                if chunk:
-                    importer.import_chunk(chunk)
-                progress.update(total - progress.n)
+                for done, _ in importer.import_chunks(chunks(lines)):
+                    progress.update(done)
         finally:
             progress.close()
             if pool is not None:
                 pool.close()
                 pool.join()
+        read = counter["read"]
 
         result = importer.result
         for line_no, message in sorted(result.errors):
