@@ -107,10 +107,6 @@ class ImportResult:
     unchanged: int = 0
     errors: list = field(default_factory=list)  # (line number, message)
 
-    @property
-    def imported(self):
-        return self.created + self.updated + self.unchanged
-
 
 @dataclass
 class PreparedChunk:

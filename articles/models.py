@@ -129,6 +129,8 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status"], name="article_status_idx"),
             models.Index(fields=["next_review_due"], name="article_review_due_idx"),
+            # Home's "Recently updated": without it, every home view sorts all 16,000 articles.
+            models.Index(fields=["modified"], name="article_modified_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["external_id"], condition=~Q(external_id=""), name="article_unique_external_id"),
