@@ -61,8 +61,13 @@ def clean_question(question):
     return text[:1].upper() + text[1:]
 
 
+def _tidy(text):
+    """One line of text: single spaces, and "term : definition" (a lost bold term) as "term: definition"."""
+    return re.sub(r"(?<=\w) :(?= )", ":", re.sub(r"\s+", " ", text)).strip()
+
+
 def _paragraphs(text):
-    return [("p", re.sub(r"\s+", " ", part).strip()) for part in _PARAGRAPH_BREAK.split(text) if part.strip()]
+    return [("p", _tidy(part)) for part in _PARAGRAPH_BREAK.split(text) if part.strip()]
 
 
 def _tokens(answer):
@@ -75,7 +80,7 @@ def _tokens(answer):
         for index, marker in enumerate(markers):
             end = markers[index + 1].start() if index + 1 < len(markers) else len(line)
             item, *rest = _ITEM_END.split(line[marker.end() : end], maxsplit=1)
-            item = re.sub(r"\s+", " ", item).strip()
+            item = _tidy(item)
             if item:
                 tokens.append(("item", len(marker.group(1)), item))
             tokens.extend(_paragraphs(rest[0]) if rest else [])

@@ -164,7 +164,7 @@ def test_nested_lists_are_restored_from_real_cancergov_text():
     soup = BeautifulSoup(markdown_to_html(answer_to_markdown(row["answer"])), "html.parser")
     outer = soup.find("ul")
     top = [li.find(string=True, recursive=False).strip() for li in outer.find_all("li", recursive=False)]
-    assert top[0].startswith("Physical exam and history")
+    assert top[0].startswith("Physical exam and history: An exam of the body")
     assert top[1].startswith("Complete blood count (CBC)") and top[2].startswith("Peripheral blood smear")
     nested = [li.get_text() for li in outer.find_all("li", recursive=False)[1].select("ul li")]
     assert nested[0] == "The number of red blood cells, white blood cells, and platelets."
