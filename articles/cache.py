@@ -6,8 +6,8 @@ page is stored, each CSRF token in it is swapped for a placeholder; every reader
 then gets the placeholder replaced by a token of their own (``get_token``, which
 also sets their CSRF cookie), so forms on a cached page (follow-up question,
 personalize) stay valid for everyone. Pages holding a token we cannot find, pages
-with messages, responses setting cookies, POSTs, query strings and logged-in users
-are never cached.
+with messages, responses setting cookies, POSTs, query strings, logged-in users and
+any request carrying a session cookie are never cached.
 
 Freshness comes from the key, not from expiry: it holds the article's state as
 stored (status, live and current revision, review dates, topic, modification time),
@@ -15,7 +15,8 @@ today's date, the reader's audience, and a version of the related-questions list
 every RelatedQuestion save/delete, whenever a linked article is saved or deleted,
 and when the article's topic is renamed.
 Approval, an edit going live or a related-list change therefore shows at once.
-A short timeout (PAGE_CACHE_SECONDS) bounds anything the key cannot see.
+A short timeout (the PAGE_CACHE_SECONDS setting, default 10 minutes) bounds anything the key
+cannot see, such as a board member being deactivated (the reviewer link loses its anchor).
 """
 
 import functools
@@ -42,7 +43,7 @@ _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 # Every field of the article row the page shows; a change to any of them changes the key.
 PAGE_STATE_FIELDS = (
     "pk", "status", "live_revision_id", "current_revision_id", "modified", "last_reviewed_at",
-    "last_reviewed_by_display", "next_review_due", "is_demo", "topic_id",
+    "last_reviewed_by_id", "last_reviewed_by_display", "next_review_due", "is_demo", "topic_id",
 )  # fmt: skip
 
 
@@ -89,6 +90,8 @@ def page_key(state, audience, related_version):
 def _cacheable_request(request):
     if request.method not in ("GET", "HEAD") or request.GET:
         return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False  # logged in, or a reader with something of their own in the session
     if request.user.is_authenticated:
         return False  # staff see drafts and their own messages: never share their pages
     return len(get_messages(request)) == 0  # len() leaves the messages unread

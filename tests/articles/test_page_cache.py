@@ -132,3 +132,19 @@ def test_every_reader_of_a_cached_page_gets_a_csrf_token_that_works_for_them():
         assert reader.post("/post/", {"csrfmiddlewaretoken": token}).status_code == 200
     assert readers[0].post("/post/", {"csrfmiddlewaretoken": tokens[1]}).status_code == 403
     assert article.slug == "with-form"
+
+
+def test_a_reader_with_a_session_gets_a_page_rendered_for_them(django_assert_max_num_queries):
+    """Anything kept in a reader's session (e.g. a question they sent) can show: their page is not shared."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    article = make_approved_article(guidelines="Body.")
+    get_page(Client(), article)  # cached for anonymous readers
+    session = SessionStore()
+    session["sent_question"] = "Is it hereditary?"
+    session.save()
+    reader = Client()
+    reader.cookies["sessionid"] = session.session_key
+    with django_assert_max_num_queries(10) as queries:
+        assert "Body." in get_page(reader, article)
+    assert len(queries) > 1  # rendered for them, not the one-query cached copy
