@@ -13,7 +13,9 @@ from tests.factories import make_approved_article, make_article, make_reference,
 pytestmark = pytest.mark.django_db
 
 # The most queries each page may run (an anonymous reader, nothing cached).
-BUDGET = {"article": 3, "home": 4, "topic": 4, "search": 6}
+# The article page may take one query more when too few related questions are chosen and the
+# list is filled with similar articles; more chosen questions never cost more.
+BUDGET = {"article": 4, "home": 4, "topic": 4, "search": 6}
 
 
 def build(size):
@@ -63,7 +65,7 @@ def test_article_page_queries_do_not_grow_with_sections_references_or_related(sm
     small_count, _ = count_queries(small.get_absolute_url())
     large_count, html = count_queries(large.get_absolute_url())
     assert "Related question 12-11?" in html and "Study 12-11" in html and "Dr Reviewer 12, MD" in html
-    assert large_count == small_count <= BUDGET["article"]
+    assert large_count <= small_count <= BUDGET["article"]
 
 
 def test_home_page_queries_do_not_grow_with_the_number_of_articles_or_topics():
