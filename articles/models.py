@@ -121,6 +121,11 @@ class Article(models.Model):
     next_review_due = models.DateField(null=True, blank=True, editable=False)
     # Optimistic locking: bumped on every save from the admin.
     lock_version = models.PositiveIntegerField(default=0, editable=False)
+    # What search sees: the displayed revision's text, copied by articles.search.update_search_text.
+    # On PostgreSQL a generated tsvector column with a GIN index is built from these (migration 0003).
+    search_question = models.TextField(blank=True, editable=False)
+    search_summary = models.TextField(blank=True, editable=False)
+    search_body = models.TextField(blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.html import strip_tags
 
 from . import pipeline
+from .search import update_search_text
 from .models import DEFAULT_AUDIENCE, AnswerSection, Article, ArticleRevision, Audience, Citation
 
 
@@ -149,4 +150,5 @@ def record_revision(article, *, user=None):
         plain_text=plain_text,
     )
     Article.objects.filter(pk=article.pk).update(current_revision=revision)
+    update_search_text(article)
     return revision, True

@@ -1,12 +1,22 @@
+from urllib.parse import urlencode
+
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.http import Http404
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
 
-from .audience import audience_of
+from . import search as engine
+from .audience import COOKIE_MAX_AGE, COOKIE_NAME, audience_of
 from .cache import cache_article_page
-from .models import Article, Status, Topic
+from .follow_up import client_hash, is_rate_limited, rate_limit, store_question
+from .forms import AudienceForm, FollowUpForm
+from .models import Article, Audience, Status, Topic
+
+SEARCH_PAGE_SIZE = 10
 
 REVIEW_STEPS = [(Status.SUBMITTED.value, "Submitted"), (Status.UNDER_REVIEW.value, "Under Review"), (Status.APPROVED.value, "Approved")]
 
@@ -20,8 +30,11 @@ def review_steps_done(status):
 
 
 @cache_article_page  # anonymous readers: cached page, own CSRF token (articles/cache.py)
-def article_detail(request, slug):
-    """The article page: the reviewed answer to one question."""
+def article_detail(request, slug, *, follow_up_form=None, follow_up_sent=None, http_status=200):
+    """The article page: the reviewed answer to one question.
+
+    The follow-up view re-renders it with the reader's form (kept on refusal) or the question sent.
+    """
     article = get_object_or_404(
         Article.objects.visible_to(request.user).select_related(
             "topic", "live_revision", "current_revision", "last_reviewed_by__board_member"  # the reviewer link
@@ -37,6 +50,7 @@ def article_detail(request, slug):
         link.related
         for link in article.related_links.select_related("related").filter(related__in=Article.objects.public())
     ]
+    related = engine.fill_related(article, related)
     context = {
         "article": article,
         "revision": revision,
@@ -48,8 +62,85 @@ def article_detail(request, slug):
         "review_steps": REVIEW_STEPS,
         "done_steps": review_steps_done(article.public_status),
     }
-    response = render(request, "articles/article_detail.html", context)
+    context.update(
+        audience_choices=Audience.choices,
+        has_audience_version=audience in revision.rendered.get("audiences", {}),
+        follow_up_form=follow_up_form or FollowUpForm(),
+        follow_up_sent=follow_up_sent,
+    )
+    response = render(request, "articles/article_detail.html", context, status=http_status)
+    patch_vary_headers(response, ["Cookie"])  # the text depends on the audience cookie
     return response
+
+
+@require_POST
+def follow_up(request, slug):
+    """Store a reader's follow-up question and show the public articles that best answer it."""
+    article = get_object_or_404(Article.objects.public(), slug=slug)
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        return article_detail(request, slug, follow_up_form=form, http_status=400)
+    client = client_hash(request)
+    if is_rate_limited(client):
+        form.add_error(
+            None,
+            f"You have sent {rate_limit()} questions in the last hour, which is our limit. "
+            "Please try again later: your question is kept below so you can copy it.",
+        )
+        return article_detail(request, slug, follow_up_form=form, http_status=429)
+    text = form.cleaned_data["text"]
+    question = store_question(article=article, text=text, audience=audience_of(request), client=client)
+    matches = engine.similar_articles(text, exclude=[article.pk], limit=5)
+    sent = {"question": question, "matches": matches}
+    return article_detail(request, slug, follow_up_sent=sent)
+
+
+def _safe_next(request, url):
+    """The page to return to: only a URL on this site, else the home page."""
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return url
+    return "/"
+
+
+@require_http_methods(["GET", "POST"])
+def personalize(request):
+    """ "Which best describes you?": a plain form POST that sets the audience cookie for a year."""
+    if request.method == "GET":
+        next_url = _safe_next(request, request.GET.get("next", ""))
+        return render(request, "articles/personalize.html", {"next_url": next_url, "audience_choices": Audience.choices})
+    form = AudienceForm(request.POST)
+    if not form.is_valid():
+        context = {"next_url": "/", "audience_choices": Audience.choices, "personalize_error": True}
+        return render(request, "articles/personalize.html", context, status=400)
+    response = HttpResponseRedirect(_safe_next(request, form.cleaned_data["next"]))
+    audience = form.cleaned_data["audience"]
+    if audience:
+        response.set_cookie(
+            COOKIE_NAME, audience, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True, secure=request.is_secure()
+        )
+    else:
+        response.delete_cookie(COOKIE_NAME, samesite="Lax")
+    return response
+
+
+def search(request):
+    """Search results: public articles only, best first, with highlighted snippets."""
+    raw = request.GET.get("q", "")
+    query = engine.clean_query(raw)
+    context = {
+        "query": query,
+        "too_long": len(" ".join(raw.split())) > engine.MAX_QUERY_LENGTH,
+        "max_length": engine.MAX_QUERY_LENGTH,
+        "page_obj": None,
+        "mode": "all",
+    }
+    if query and engine.terms_of(query):
+        results, mode = engine.search_any_then_all(query)
+        page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = engine.with_snippets(page.object_list, query, mode)
+        context.update(searched=True, page_obj=page, mode=mode, query_string=urlencode({"q": query}))
+    context["topics"] = public_topics()
+    return render(request, "articles/search.html", context)
 
 
 HOME_TOPICS = 30
@@ -61,16 +152,25 @@ def busiest_topics(limit):
     return counted.order_by("-n", "topic").values_list("topic", flat=True)[:limit]
 
 
+def public_topics():
+    """The busiest topics, with how many public articles each has (reused for 5 minutes)."""
+    # Counting articles per topic takes a scan of them all: the answer is reused for 5 minutes.
+    ids = cache.get_or_set("home:busiest-topics", lambda: list(busiest_topics(HOME_TOPICS)), 300)
+    public_ids = Article.objects.public().values("pk")
+    return (
+        Topic.objects.filter(pk__in=ids)
+        .annotate(public_count=Count("articles", filter=Q(articles__in=public_ids)))
+        .order_by("name")
+    )
+
+
 def home(request):
-    """The front page: recently reviewed and recently updated questions, and the topics."""
+    """The front page: a search box, recently reviewed and recently updated questions, and the topics."""
     public = Article.objects.public().select_related("topic")
     context = {
         "recently_approved": public.approved().order_by("-last_reviewed_at")[:6],
         "recently_updated": public.order_by("-modified")[:8],
-        # Counting articles per topic takes a scan of them all: the answer is reused for 5 minutes.
-        "topics": Topic.objects.filter(
-            pk__in=cache.get_or_set("home:busiest-topics", lambda: list(busiest_topics(HOME_TOPICS)), 300)
-        ).order_by("name"),
+        "topics": public_topics(),
     }
     return render(request, "articles/home.html", context)
 

@@ -1,0 +1,258 @@
+"""
+Search over what readers see: one engine for the search page, follow-up matches and related questions.
+
+Each article keeps a copy of its displayed revision's question, summary and text
+(``search_question``, ``search_summary``, ``search_body``), refreshed by
+``update_search_text(article)`` whenever ``current_revision`` or ``live_revision`` moves.
+
+On PostgreSQL a stored generated ``search_vector`` column (question weight A, summary B,
+body C) with a GIN index does the matching, ``ts_rank`` the ranking and ``ts_headline`` the
+snippets (migration 0003). On SQLite the same functions fall back to ``icontains`` over the
+query's words with a weighted score, so the pages work the same way.
+
+Snippets are built safely: the database marks matches with two private-use characters,
+everything is escaped, and only then are those markers turned into our own ``<mark>`` tags.
+"""
+
+import html
+import re
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
+from django.db import connection
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .models import Article
+
+CONFIG = "english"
+MAX_QUERY_LENGTH = 200
+MAX_TERMS_ALL = 8
+MAX_TERMS_ANY = 30
+MARK_START, MARK_STOP = "\ue000", "\ue001"
+_MARKERS = re.compile(f"[{MARK_START}{MARK_STOP}]")
+_MARKED = re.compile(f"({MARK_START}[^{MARK_START}{MARK_STOP}]*{MARK_STOP})")
+_WORD = re.compile(r"[^\W_]+")
+# Control characters are never part of a question, and NUL breaks PostgreSQL string literals.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# Words too common to say anything about a medical question (a short English stop list).
+STOP_WORDS = frozenset(
+    """a about after all also an and any are as at be been being but by can could did do does doing for from had
+    has have how i if in into is it its may me might my no not of on or our should so than that the their them
+    then there these they this to too was we were what when where which who whom why will with would you your""".split()
+)
+
+
+def clean_query(text):
+    """The query as searched: control characters removed, whitespace collapsed, length capped."""
+    text = _CONTROL.sub(" ", str(text or ""))
+    text = _MARKERS.sub(" ", text)
+    return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
+
+
+def terms_of(text, limit=MAX_TERMS_ALL):
+    """The query's meaningful words, lower-cased and de-duplicated, in order."""
+    words = [word.lower() for word in _WORD.findall(text or "")]
+    terms = [word for word in dict.fromkeys(words) if word not in STOP_WORDS and (len(word) > 1 or word.isdigit())]
+    return terms[:limit]
+
+
+def is_postgres():
+    return connection.vendor == "postgresql"
+
+
+# --- Keeping the search text in step with what readers see -------------------------------------------
+
+
+def _plain(text):
+    """Revision text as search stores it: entities decoded, markers removed, spaces collapsed."""
+    return " ".join(_MARKERS.sub(" ", html.unescape(text or "")).split())
+
+
+def update_search_text(article):
+    """Copy the displayed revision's question, summary and text into the article's search columns.
+
+    Call it whenever an article's current_revision or live_revision changes
+    (articles.revisions.record_revision does; the review workflow does on approval).
+    """
+    article = Article.objects.select_related("live_revision", "current_revision").get(pk=article.pk)
+    revision = article.displayed_revision
+    fields = {"search_question": "", "search_summary": "", "search_body": ""}
+    if revision is not None:
+        fields = {
+            "search_question": _plain(revision.question),
+            "search_summary": _plain(revision.summary),
+            "search_body": _plain(revision.plain_text),
+        }
+    # update() rather than save(): search text is derived and must not move "modified".
+    Article.objects.filter(pk=article.pk).update(**fields)
+    return fields
+
+
+# --- Matching and ranking ------------------------------------------------------------------------------
+
+
+def _search_vector():
+    return RawSQL('"articles_article"."search_vector"', [], output_field=SearchVectorField())
+
+
+def _pg_query(text, mode):
+    if mode == "all":
+        return SearchQuery(text, config=CONFIG, search_type="websearch")
+    # Any word may match: an OR of the words (letters and digits only, so safe as raw tsquery syntax).
+    terms = terms_of(text, limit=MAX_TERMS_ANY)
+    return SearchQuery(" | ".join(terms) if terms else "", config=CONFIG, search_type="raw")
+
+
+def _stem(term):
+    """A crude plural strip so "tumors" finds "tumor" where PostgreSQL's stemmer is not available."""
+    return term[:-1] if len(term) > 4 and term.endswith("s") and not term.endswith("ss") else term
+
+
+def search(text, *, mode="all", queryset=None):
+    """Public articles matching the text, best first, each annotated with `rank`.
+
+    mode "all": every word must match (the search page); "any": any word may (similar articles).
+    """
+    text = clean_query(text)
+    limit = MAX_TERMS_ALL if mode == "all" else MAX_TERMS_ANY
+    terms = terms_of(text, limit=limit)
+    base = Article.objects.public() if queryset is None else queryset
+    if not terms:
+        return base.none()
+    if is_postgres():
+        query = _pg_query(text, mode)
+        results = (
+            base.annotate(vector=_search_vector())
+            .filter(vector=query)
+            .annotate(rank=SearchRank(_search_vector(), query))
+        )
+    else:
+        stems = [_stem(term) for term in terms]
+        matches = [
+            Q(search_question__icontains=s) | Q(search_summary__icontains=s) | Q(search_body__icontains=s) for s in stems
+        ]
+        combined = matches[0]
+        for match in matches[1:]:
+            combined = (combined & match) if mode == "all" else (combined | match)
+        score = Value(0)
+        for s in stems:
+            for field, weight in (("search_question", 8), ("search_summary", 3), ("search_body", 1)):
+                score = score + Case(When(**{f"{field}__icontains": s}, then=Value(weight)), default=Value(0))
+        results = base.filter(combined).annotate(rank=score)
+    return results.order_by("-rank", F("live_revision").desc(nulls_last=True), "question")
+
+
+def search_any_then_all(text):
+    """The search page's results: all words first; if none match, any word. Returns (results, mode)."""
+    results = search(text, mode="all")
+    if results.exists():
+        return results, "all"
+    return search(text, mode="any"), "any"
+
+
+def similar_articles(text, *, exclude=(), limit=5):
+    """Up to `limit` public articles most similar to the text (any word may match)."""
+    return list(search(text, mode="any").exclude(pk__in=list(exclude))[:limit])
+
+
+# --- Snippets --------------------------------------------------------------------------------------------
+
+
+def safe_marked(text):
+    """Escape everything, then turn our own match markers into <mark> tags."""
+    out = []
+    for part in _MARKED.split(text or ""):
+        if part.startswith(MARK_START) and part.endswith(MARK_STOP):
+            out.append(f"<mark>{escape(part[1:-1])}</mark>")
+        else:
+            out.append(escape(_MARKERS.sub("", part)))
+    return mark_safe("".join(out))
+
+
+def _mark_terms(text, stems):
+    if not stems:
+        return text
+    pattern = re.compile("|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True)), re.IGNORECASE)
+    return pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_STOP}", text)
+
+
+def _fallback_snippet(text, stems, width=240):
+    lower = text.lower()
+    hits = [lower.find(s) for s in stems if lower.find(s) >= 0]
+    start = max(0, min(hits) - width // 3) if hits else 0
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < start + 30 else start
+    snippet = text[start : start + width]
+    if start + width < len(text):
+        snippet = snippet.rsplit(" ", 1)[0] + " …"
+    return ("… " if start else "") + snippet
+
+
+def with_snippets(articles, text, mode="all"):
+    """Give each article `title_html` and `snippet_html`: matches highlighted, everything else escaped."""
+    articles = list(articles)
+    if not articles:
+        return articles
+    text = clean_query(text)
+    if is_postgres():
+        query = _pg_query(text, mode)
+        rows = Article.objects.filter(pk__in=[a.pk for a in articles]).annotate(
+            title_hl=SearchHeadline(
+                "search_question", query, config=CONFIG, start_sel=MARK_START, stop_sel=MARK_STOP, highlight_all=True
+            ),
+            snippet_hl=SearchHeadline(
+                Concat("search_summary", Value(" "), "search_body"),
+                query,
+                config=CONFIG,
+                start_sel=MARK_START,
+                stop_sel=MARK_STOP,
+                max_fragments=2,
+                max_words=28,
+                min_words=12,
+                fragment_delimiter=" … ",
+            ),
+        )
+        found = {row.pk: (row.title_hl, row.snippet_hl) for row in rows.only("pk")}
+    else:
+        stems = [_stem(t) for t in terms_of(text, limit=MAX_TERMS_ANY)]
+        found = {
+            a.pk: (
+                _mark_terms(a.search_question or a.question, stems),
+                _mark_terms(_fallback_snippet(" ".join(filter(None, [a.search_summary, a.search_body])), stems), stems),
+            )
+            for a in articles
+        }
+    for article in articles:
+        title, snippet = found.get(article.pk, (article.question, article.summary))
+        article.title_html = safe_marked(title or article.question)
+        article.snippet_html = safe_marked(snippet or "")
+    return articles
+
+
+# --- Related questions -----------------------------------------------------------------------------------
+
+RELATED_LIMIT = 5
+
+
+def fill_related(article, chosen, limit=RELATED_LIMIT):
+    """The editors' related questions first, then the most similar public articles up to `limit` in all."""
+    chosen = list({a.pk: a for a in chosen}.values())
+    if len(chosen) >= limit:
+        return chosen
+    seen_questions = {" ".join(a.question.lower().split()) for a in [article, *chosen]}
+    text = " ".join(filter(None, [article.search_question or article.question, article.search_summary]))
+    candidates = similar_articles(text, exclude=[article.pk, *(a.pk for a in chosen)], limit=limit * 2)
+    for candidate in candidates:
+        question = " ".join(candidate.question.lower().split())
+        if question in seen_questions:  # the same question imported twice is no help to the reader
+            continue
+        seen_questions.add(question)
+        chosen.append(candidate)
+        if len(chosen) >= limit:
+            break
+    return chosen
