@@ -1,14 +1,53 @@
 """Content editing: the article with its sections, attached references and related questions."""
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import slugify
 from markdownx.widgets import AdminMarkdownxWidget
 
 from . import pipeline
-from .models import AnswerSection, Article, Citation, FollowUpQuestion, RelatedQuestion, Topic
+from .models import (
+    DEFAULT_AUDIENCE,
+    PLAIN_LANGUAGE_AUDIENCES,
+    AnswerSection,
+    Article,
+    Audience,
+    Citation,
+    FollowUpQuestion,
+    RelatedQuestion,
+    Status,
+    Topic,
+)
 from .revisions import record_revision
 
 SECTION_TEXT_FIELDS = ["body", "body_patient", "body_caregiver", "body_student", "body_professional"]
+# Plain-language versions (patient, caregiver) should read at grade 8 or below.
+PLAIN_LANGUAGE_MAX_GRADE = 8
+AUDIENCE_LABELS = {DEFAULT_AUDIENCE: "Everyone", **dict(Audience.choices)}
+
+
+def grade_is_flagged(audience, grade):
+    """A patient or caregiver version above grade 8 needs simpler wording."""
+    return audience in PLAIN_LANGUAGE_AUDIENCES and grade is not None and grade > PLAIN_LANGUAGE_MAX_GRADE
+
+
+def reading_levels_html(levels):
+    """Each version's Flesch-Kincaid grade as editors see it, plain-language versions above grade 8 flagged."""
+    if not levels:
+        return "—"
+    rows = []
+    for audience, grade in levels.items():
+        label = AUDIENCE_LABELS.get(audience, audience)
+        if grade is None:
+            rows.append((label, "too short to grade", ""))
+        elif grade_is_flagged(audience, grade):
+            rows.append((label, f"grade {grade}", " ⚠ above grade 8: simplify for patients and caregivers"))
+        else:
+            rows.append((label, f"grade {grade}", ""))
+    return format_html_join(format_html("<br>"), "{}: {}<strong>{}</strong>", rows)
 
 
 class SectionFormSet(BaseInlineFormSet):
@@ -53,7 +92,15 @@ class AnswerSectionInline(admin.StackedInline):
     formset = SectionFormSet
     extra = 0
     max_num = len(AnswerSection.Kind.choices)
-    fields = ["kind", "source_name", "body", "body_patient", "body_caregiver", "body_student", "body_professional"]
+    fields = ["kind", "source_name", "body", "body_patient", "body_caregiver", "body_student", "body_professional", "reading_levels"]
+    readonly_fields = ["reading_levels"]
+
+    @admin.display(description="Reading level (Flesch–Kincaid grade, at last save)")
+    def reading_levels(self, section):
+        revision = section.article.current_revision if section.pk and section.article_id else None
+        if revision is None:
+            return "Computed when the article is saved."
+        return reading_levels_html(revision.reading_levels.get(str(section.kind), {}))
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in SECTION_TEXT_FIELDS:
@@ -85,12 +132,38 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class PlainLanguageFilter(admin.SimpleListFilter):
+    """Articles whose patient or caregiver version reads above grade 8."""
+
+    title = "plain-language reading level"
+    parameter_name = "reading_level"
+
+    def lookups(self, request, model_admin):
+        return [("above8", "Above grade 8 (needs simpler wording)"), ("ok", "Grade 8 or below"), ("none", "No patient/caregiver version")]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        # Grades live in the current revision's JSON; reading them here works the same on every database.
+        grades = {}
+        for pk, levels in queryset.values_list("pk", "current_revision__reading_levels"):
+            found = [g for versions in (levels or {}).values() for a, g in versions.items() if a in PLAIN_LANGUAGE_AUDIENCES and g is not None]
+            grades[pk] = max(found) if found else None
+        if self.value() == "above8":
+            wanted = [pk for pk, g in grades.items() if g is not None and g > PLAIN_LANGUAGE_MAX_GRADE]
+        elif self.value() == "ok":
+            wanted = [pk for pk, g in grades.items() if g is not None and g <= PLAIN_LANGUAGE_MAX_GRADE]
+        else:
+            wanted = [pk for pk, g in grades.items() if g is None]
+        return queryset.filter(pk__in=wanted)
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["question", "status", "topic", "is_demo", "modified"]
-    list_filter = ["status", "topic", "is_demo"]
+    list_display = ["question", "status", "topic", "is_demo", "modified", "plain_language_grade"]
+    list_filter = ["status", "topic", "is_demo", PlainLanguageFilter]
     search_fields = ["question", "slug"]
-    list_select_related = ["topic"]
+    list_select_related = ["topic", "current_revision"]
     prepopulated_fields = {"slug": ["question"]}
     autocomplete_fields = ["topic"]
     readonly_fields = ["status"]
@@ -114,10 +187,87 @@ class ArticleAdmin(admin.ModelAdmin):
         for warning in revision.rendered.get("warnings", []):
             messages.warning(request, warning)
 
+    @admin.display(description="Plain-language grade")
+    def plain_language_grade(self, article):
+        revision = article.current_revision
+        grade = revision.max_plain_language_grade() if revision else None
+        if grade is None:
+            return "—"
+        if grade > PLAIN_LANGUAGE_MAX_GRADE:
+            return format_html('<strong style="color:#a61b1b">⚠ {} (above 8)</strong>', grade)
+        return format_html("{}", grade)
+
+
+def _unique_slug(text):
+    base = slugify(text)[:180] or "follow-up-question"
+    slug, n = base, 2
+    while Article.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
 
 @admin.register(FollowUpQuestion)
 class FollowUpQuestionAdmin(admin.ModelAdmin):
-    list_display = ["text", "article", "audience", "state", "created"]
-    list_filter = ["state", "audience"]
-    search_fields = ["text"]
-    readonly_fields = ["text", "article", "audience", "created", "client_hash"]
+    """Triage of readers' questions: never published; answered by writing a reviewed article."""
+
+    list_display = ["text_preview", "article", "audience", "state", "created", "answer_article"]
+    list_filter = ["state", "audience", "created"]
+    search_fields = ["text", "article__question"]
+    list_select_related = ["article", "answer_article"]
+    readonly_fields = ["text", "article", "audience", "created", "client_hash", "answer_article"]
+    fields = ["text", "article", "audience", "created", "state", "answer_article", "client_hash"]
+    date_hierarchy = "created"
+    actions = ["mark_new", "mark_answered", "mark_dismissed", "make_draft_article"]
+
+    def has_add_permission(self, request):
+        return False  # questions come from readers only
+
+    @admin.display(description="question")
+    def text_preview(self, question):
+        return question.text if len(question.text) <= 120 else question.text[:119] + "…"
+
+    def _set_state(self, request, queryset, state):
+        count = queryset.exclude(state=state).update(state=state)
+        label = FollowUpQuestion.State(state).label.lower()
+        self.message_user(request, f"{count} question{'s' if count != 1 else ''} marked {label}.", messages.SUCCESS)
+
+    @admin.action(description="Mark selected questions as new", permissions=["change"])
+    def mark_new(self, request, queryset):
+        self._set_state(request, queryset, FollowUpQuestion.State.NEW)
+
+    @admin.action(description="Mark selected questions as answered", permissions=["change"])
+    def mark_answered(self, request, queryset):
+        self._set_state(request, queryset, FollowUpQuestion.State.ANSWERED)
+
+    @admin.action(description="Dismiss selected questions", permissions=["change"])
+    def mark_dismissed(self, request, queryset):
+        self._set_state(request, queryset, FollowUpQuestion.State.DISMISSED)
+
+    def has_add_article_permission(self, request):
+        return request.user.has_perm("articles.add_article")
+
+    @admin.action(description="Turn into a new draft article", permissions=["change", "add_article"])
+    def make_draft_article(self, request, queryset):
+        created, skipped = [], 0
+        for question in queryset.select_related("article__topic"):
+            if question.answer_article_id:
+                skipped += 1
+                continue
+            with transaction.atomic():
+                text = " ".join(question.text.split())
+                article = Article.objects.create(
+                    question=text[:300],
+                    slug=_unique_slug(text[:120]),
+                    status=Status.DRAFT,
+                    topic=question.article.topic if question.article else None,
+                    created_by=request.user,
+                )
+                record_revision(article, user=request.user)
+                question.answer_article = article
+                question.save(update_fields=["answer_article"])
+            created.append(article)
+        for article in created:
+            url = reverse("admin:articles_article_change", args=[article.pk])
+            self.message_user(request, format_html('Draft article created: <a href="{}">{}</a>', url, article.question), messages.SUCCESS)
+        if skipped:
+            self.message_user(request, f"{skipped} question{'s' if skipped != 1 else ''} already had an article and {'were' if skipped != 1 else 'was'} skipped.", messages.WARNING)
