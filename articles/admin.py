@@ -5,6 +5,7 @@ from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from markdownx.widgets import AdminMarkdownxWidget
 
@@ -47,7 +48,7 @@ def reading_levels_html(levels):
             rows.append((label, f"grade {grade}", " ⚠ above grade 8: simplify for patients and caregivers"))
         else:
             rows.append((label, f"grade {grade}", ""))
-    return format_html_join(format_html("<br>"), "{}: {}<strong>{}</strong>", rows)
+    return format_html_join(mark_safe("<br>"), "{}: {}<strong>{}</strong>", rows)
 
 
 class SectionFormSet(BaseInlineFormSet):

@@ -173,3 +173,19 @@ def article_admin_data(article, **changes):
     data.update({"related_links-TOTAL_FORMS": "0", "related_links-INITIAL_FORMS": "0",
                  "related_links-MIN_NUM_FORMS": "0", "related_links-MAX_NUM_FORMS": "1000"})
     return data
+def make_article_with_versions(question=None, *, guidelines="Text for everyone.", versions=None, approved=True, **kwargs):
+    """An article whose guidelines section has audience versions, e.g. versions={"patient": "..."}."""
+    builder = make_approved_article if approved else make_article
+    article = builder(question, guidelines=guidelines, **kwargs)
+    section = article.sections.get(kind=AnswerSection.Kind.GUIDELINES)
+    for audience, text in (versions or {}).items():
+        setattr(section, f"body_{audience}", text)
+    section.save()
+    revision, _ = record_revision(article)
+    if approved:
+        Article.objects.filter(pk=article.pk).update(live_revision=revision)
+        from articles.search import update_search_text
+
+        update_search_text(article)
+    article.refresh_from_db()
+    return article

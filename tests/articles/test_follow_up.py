@@ -1,0 +1,172 @@
+"""“Have a follow-up question?”: stored for editors, validated kindly, honeypot, rate limit, matches shown."""
+
+import pytest
+from django.test import Client, override_settings
+
+from articles.models import Article, FollowUpQuestion, Status
+from tests.factories import make_approved_article, make_article, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article():
+    return make_approved_article("What causes migraine headaches?", guidelines="Migraine has genetic and environmental triggers.")
+
+
+def ask(client, article, text, ip="10.0.0.1"):
+    """Send a follow-up question from the given client address."""
+    return client.post(f"/articles/{article.slug}/follow-up/", {"text": text, "website": ""}, REMOTE_ADDR=ip)
+
+
+def test_a_question_is_stored_with_article_audience_and_time(client, article):
+    client.cookies["audience"] = "caregiver"
+    response = ask(client, article, "Can stress trigger a migraine in children?")
+    assert response.status_code == 200
+    question = FollowUpQuestion.objects.get()
+    assert (question.article, question.text, question.audience, question.state) == (
+        article, "Can stress trigger a migraine in children?", "caregiver", FollowUpQuestion.State.NEW,
+    )
+    assert question.created is not None
+    assert question.client_hash and "10.0.0.1" not in question.client_hash
+    html = response.content.decode()
+    assert "Your question was sent to our editors" in html
+    assert "It is not published" in html
+
+
+def test_the_reader_sees_public_articles_matching_the_question_never_drafts(client, article):
+    """Matches come from the search engine and skip private drafts."""
+    match = make_approved_article("How is stress managed in children?", guidelines="Sleep and routine help children with stress.")
+    draft = make_article("Stress in children: draft notes", status=Status.DRAFT, guidelines="Stress children draft.")
+    html = ask(client, article, "Can stress trigger a migraine in children?").content.decode()
+    sent = html[html.index("Articles that may answer it now") :]
+    assert match.question in sent
+    assert draft.question not in sent
+
+
+def test_questions_are_never_published(client, article):
+    ask(client, article, "Is there a secret cure nobody mentions?")
+    other_reader = Client()
+    assert "secret cure" not in other_reader.get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "Please type your question before sending it."),
+        ("Why?", "a question needs at least 10 characters (it has 4)"),
+        ("x" * 1001, "Please shorten your question to 1000 characters or fewer (it has 1001)"),
+    ],
+)
+def test_invalid_questions_are_refused_with_a_message_and_the_text_kept(client, article, text, message):
+    response = ask(client, article, text)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert f">{text}</textarea>" in html  # the reader's words are never lost
+    assert FollowUpQuestion.objects.count() == 0
+
+
+def test_1000_characters_is_accepted(client, article):
+    assert ask(client, article, "y" * 1000).status_code == 200
+    assert FollowUpQuestion.objects.get().text == "y" * 1000
+
+
+def test_a_filled_honeypot_is_refused_but_the_question_kept_on_the_page(client, article):
+    response = client.post(
+        f"/articles/{article.slug}/follow-up/", {"text": "Is this a real question from a bot?", "website": "http://spam.example"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "the field “Leave this field empty” was filled in" in html
+    assert ">Is this a real question from a bot?</textarea>" in html
+    assert FollowUpQuestion.objects.count() == 0
+
+
+def test_the_sixth_question_in_an_hour_is_refused_with_429(client, article):
+    """At most five per client per hour, counted in the database; another client is unaffected."""
+    for n in range(5):
+        assert ask(client, article, f"Question number {n} about migraine?").status_code == 200
+    response = ask(client, article, "One question too many about migraine?")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "You have sent 5 questions in the last hour" in html
+    assert ">One question too many about migraine?</textarea>" in html
+    assert FollowUpQuestion.objects.count() == 5
+    assert ask(client, article, "A different reader asks about migraine?", ip="10.0.0.2").status_code == 200
+
+
+def test_the_limit_counts_the_last_hour_only(client, article):
+    from django.utils import timezone
+
+    for n in range(5):
+        ask(client, article, f"Question number {n} about migraine?")
+    FollowUpQuestion.objects.update(created=timezone.now() - timezone.timedelta(minutes=61))
+    assert ask(client, article, "An hour later, another question?").status_code == 200
+
+
+@override_settings(FOLLOW_UP_RATE_LIMIT=1)
+def test_the_limit_is_a_setting(client, article):
+    ask(client, article, "First question about migraine?")
+    assert ask(client, article, "Second question about migraine?").status_code == 429
+
+
+def test_the_form_is_csrf_protected(article):
+    response = Client(enforce_csrf_checks=True).post(f"/articles/{article.slug}/follow-up/", {"text": "A question without a token?"})
+    assert response.status_code == 403
+    assert FollowUpQuestion.objects.count() == 0
+
+
+def test_get_is_not_allowed_and_drafts_take_no_questions(client):
+    draft = make_article("Private draft?", status=Status.DRAFT, guidelines="Draft.")
+    assert client.get(f"/articles/{draft.slug}/follow-up/").status_code == 405
+    assert ask(client, draft, "Can I ask about a private draft?").status_code == 404
+
+
+def test_every_article_page_has_the_form(client, article):
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Have a follow-up question?" in html
+    assert f'action="/articles/{article.slug}/follow-up/#follow-up"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+
+
+# --- The editors' side -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(make_user("triage", superuser=True))
+    return client
+
+
+def test_editors_triage_questions_with_actions(editor_client, article):
+    one = FollowUpQuestion.objects.create(article=article, text="Does caffeine help a migraine?")
+    two = FollowUpQuestion.objects.create(article=article, text="Is migraine inherited?")
+    changelist = "/admin/articles/followupquestion/"
+    assert "Does caffeine help a migraine?" in editor_client.get(changelist).content.decode()
+    response = editor_client.post(changelist, {"action": "mark_answered", "_selected_action": [one.pk]}, follow=True)
+    assert "1 question marked answered." in response.content.decode()
+    editor_client.post(changelist, {"action": "mark_dismissed", "_selected_action": [two.pk]})
+    one.refresh_from_db(), two.refresh_from_db()
+    assert (one.state, two.state) == ("answered", "dismissed")
+    html = editor_client.get(changelist + "?state__exact=new").content.decode()
+    assert "Does caffeine help a migraine?" not in html
+
+
+def test_a_question_becomes_a_draft_article_in_one_action(editor_client, article):
+    question = FollowUpQuestion.objects.create(article=article, text="Does caffeine   help a migraine?")
+    response = editor_client.post(
+        "/admin/articles/followupquestion/", {"action": "make_draft_article", "_selected_action": [question.pk]}, follow=True
+    )
+    question.refresh_from_db()
+    draft = question.answer_article
+    assert draft.question == "Does caffeine help a migraine?"
+    assert draft.status == Status.DRAFT
+    assert draft.current_revision is not None and draft.current_revision.question == draft.question
+    assert draft.topic == article.topic
+    assert "Draft article created" in response.content.decode()
+    # Drafts stay private.
+    assert draft not in Article.objects.public()
+    # A second run does not make a duplicate.
+    editor_client.post("/admin/articles/followupquestion/", {"action": "make_draft_article", "_selected_action": [question.pk]})
+    assert Article.objects.filter(question=draft.question).count() == 1
