@@ -19,7 +19,7 @@ import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils.html import escape
@@ -176,7 +176,9 @@ def safe_marked(text):
 def _mark_terms(text, stems):
     if not stems:
         return text
-    pattern = re.compile("|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True)), re.IGNORECASE)
+    # Mark whole words containing a term, as PostgreSQL marks whole words.
+    alternatives = "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))
+    pattern = re.compile(rf"\w*(?:{alternatives})\w*", re.IGNORECASE)
     return pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_STOP}", text)
 
 
@@ -206,7 +208,7 @@ def with_snippets(articles, text, mode="all"):
                 "search_question", query, config=CONFIG, start_sel=MARK_START, stop_sel=MARK_STOP, highlight_all=True
             ),
             snippet_hl=SearchHeadline(
-                Concat("search_summary", Value(" "), "search_body"),
+                Concat("search_summary", Value(" "), "search_body", output_field=TextField()),
                 query,
                 config=CONFIG,
                 start_sel=MARK_START,

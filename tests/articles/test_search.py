@@ -1,0 +1,131 @@
+"""Search at /search/?q=: public articles only, question above summary above body, helpful when empty."""
+
+import pytest
+from bs4 import BeautifulSoup
+
+from articles import search as engine
+from articles.models import Article, Status
+from tests.factories import make_approved_article, make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def result_titles(response):
+    soup = BeautifulSoup(response.content, "html.parser")
+    return [a.get_text() for a in soup.select(".search-result__link")]
+
+
+def test_a_title_match_outranks_a_body_only_match(client):
+    """On either database, the article asking about the word comes before one that only mentions it."""
+    body_only = make_approved_article(
+        "How is high blood pressure treated?", guidelines="Some people also take levothyroxine for other reasons."
+    )
+    title = make_approved_article("What is levothyroxine used for?", guidelines="It replaces thyroid hormone.")
+    assert result_titles(client.get("/search/?q=levothyroxine")) == [title.question, body_only.question]
+    assert list(engine.search("levothyroxine")) == [title, body_only]
+
+
+def test_a_summary_match_outranks_a_body_only_match(client):
+    body_only = make_approved_article("Question one about sleep?", guidelines="Melatonin is sometimes mentioned here.")
+    summary = make_approved_article("Question two about sleep?", summary="Melatonin can help jet lag.", guidelines="Text.")
+    assert list(engine.search("melatonin")) == [summary, body_only]
+
+
+def test_drafts_never_appear(client):
+    make_article("What is a private draft about gout?", status=Status.DRAFT, guidelines="Gout draft text.")
+    pending = make_article("What causes gout?", status=Status.SUBMITTED, guidelines="Uric acid crystals.")
+    assert result_titles(client.get("/search/?q=gout")) == [pending.question]
+
+
+def test_readers_find_the_approved_text_not_an_update_under_review(client):
+    """While an edit awaits review, search matches what readers see: the approved revision."""
+    from articles.revisions import record_revision
+
+    article = make_approved_article("What is asthma?", guidelines="Asthma narrows the airways.")
+    section = article.sections.get()
+    section.body = "Completely rewritten text mentioning bronchodilators."
+    section.save()
+    record_revision(article)
+    assert result_titles(client.get("/search/?q=airways")) == [article.question]
+    assert result_titles(client.get("/search/?q=bronchodilators")) == []
+
+
+def test_matches_are_highlighted_in_the_title_and_snippet(client):
+    make_approved_article("What is psoriasis?", summary="Psoriasis is a skin condition.", guidelines="Plaques on the skin.")
+    soup = BeautifulSoup(client.get("/search/?q=psoriasis").content, "html.parser")
+    assert [m.get_text().lower() for m in soup.select(".search-result__link mark")] == ["psoriasis"]
+    assert "psoriasis" in [m.get_text().lower() for m in soup.select(".search-result__snippet mark")]
+
+
+def test_results_are_paginated(client):
+    for n in range(13):
+        make_approved_article(f"Eczema question number {n}?", slug=f"eczema-{n}", guidelines="Eczema text.")
+    first = client.get("/search/?q=eczema")
+    assert len(result_titles(first)) == 10
+    assert "13 articles found" in first.content.decode()
+    assert 'href="?q=eczema&amp;page=2"' in first.content.decode()
+    second = client.get("/search/?q=eczema&page=2")
+    assert len(result_titles(second)) == 3
+    assert set(result_titles(first)).isdisjoint(result_titles(second))
+    assert client.get("/search/?q=eczema&page=999").status_code == 200
+
+
+def test_no_match_for_all_words_falls_back_to_any_word(client):
+    article = make_approved_article("What is anemia?", guidelines="Low iron.")
+    response = client.get("/search/?q=anemia+zebrafish")
+    assert result_titles(response) == [article.question]
+    assert "matching some of your words" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("", "Type a condition, a symptom or a treatment."),
+        ("   ", "Type a condition, a symptom or a treatment."),
+        ("!!! ??? ---", "We could not find any words to search for"),
+        ("the of and", "We could not find any words to search for"),
+        ("zzqxwv", "No articles match “zzqxwv”."),
+        ("\x00 & | ! ( ) : * ' \\ <> <->", "We could not find any words to search for"),
+    ],
+)
+def test_empty_garbage_and_unmatched_queries_get_a_helpful_page(client, query, message):
+    make_approved_article("What is gout?", guidelines="Uric acid.")
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_tsquery_syntax_is_just_text(client):
+    """Operators a search engine might misread are searched as words, never an error."""
+    article = make_approved_article("What is gout?", guidelines="Uric acid.")
+    for query in ["gout & | !", "gout:*", "'gout'", "(gout", "gout <-> acid", '"gout', "-gout gout", "gout\\"]:
+        response = client.get("/search/", {"q": query})
+        assert response.status_code == 200, query
+        assert article.question in result_titles(response) or "No articles match" in response.content.decode(), query
+
+
+def test_a_very_long_query_is_cut_and_said_so(client):
+    article = make_approved_article("What is gout?", guidelines="Uric acid.")
+    response = client.get("/search/", {"q": "gout " * 2000})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "we used its first 200 characters" in html
+    assert result_titles(response) == [article.question]
+
+
+def test_the_demo_content_is_searchable(client, demo_content):
+    """A patient searching the demo site for the seed article's words finds it first."""
+    seed = Article.objects.get(slug="what-is-the-likely-cause-of-neuroendocrine-tumors-nets")
+    titles = result_titles(client.get("/search/?q=cause+of+neuroendocrine+tumors"))
+    assert titles[0] == seed.question
+    # NIH answers imported from MedQuAD are found by their own words, and drafts never.
+    titles = result_titles(client.get("/search/?q=pancreatic+neuroendocrine"))
+    assert titles and all("ancreatic" in t or "euroendocrine" in t for t in titles[:3])
+
+
+def test_every_page_has_a_search_box_in_the_header(client):
+    for url in ("/", "/search/", "/editorial-policy/", "/disclaimer/", "/medical-advisory-board/"):
+        soup = BeautifulSoup(client.get(url).content, "html.parser")
+        form = soup.select_one("header form[role=search]")
+        assert form is not None and form["action"] == "/search/", url
+        assert soup.select_one("footer") is not None, url
