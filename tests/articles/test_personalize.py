@@ -1,6 +1,7 @@
 """“Which best describes you?”: a plain form POST, a cookie for a year, the reader's version and disclaimer."""
 
 import pytest
+from django.test import Client
 
 from articles.audience import COOKIE_MAX_AGE
 from tests.factories import make_article_with_versions
@@ -100,6 +101,7 @@ def test_the_choice_is_shown_on_every_page(client, article):
     for url in ("/", "/search/?q=diabetes", "/editorial-policy/", "/medical-advisory-board/", "/disclaimer/"):
         html = client.get(url).content.decode()
         assert "Reading as: <strong>Medical student</strong>" in html, url
+    assert "Reading as: <strong>Everyone</strong>" in Client().get("/").content.decode()
 
 
 def test_the_personalize_page_works_without_javascript(client):
@@ -114,7 +116,6 @@ def test_the_personalize_page_works_without_javascript(client):
 
 def test_the_form_is_csrf_protected(article):
     """A POST without the CSRF token is refused."""
-    from django.test import Client
 
     response = Client(enforce_csrf_checks=True).post("/personalize/", {"audience": "patient", "next": "/"})
     assert response.status_code == 403

@@ -123,9 +123,10 @@ def test_the_demo_content_is_searchable(client, demo_content):
     assert titles and all("ancreatic" in t or "euroendocrine" in t for t in titles[:3])
 
 
-def test_every_page_has_a_search_box_in_the_header(client):
+def test_every_page_has_a_search_box_and_footer(client):
+    """In the header on every page; on the home and search pages, the large box in the page instead."""
     for url in ("/", "/search/", "/editorial-policy/", "/disclaimer/", "/medical-advisory-board/"):
         soup = BeautifulSoup(client.get(url).content, "html.parser")
-        form = soup.select_one("header form[role=search]")
+        form = soup.select_one("main form[role=search]" if url in ("/", "/search/") else "header form[role=search]")
         assert form is not None and form["action"] == "/search/", url
         assert soup.select_one("footer") is not None, url
