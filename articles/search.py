@@ -138,12 +138,21 @@ def search(text, *, mode="all", queryset=None):
         combined = matches[0]
         for match in matches[1:]:
             combined = (combined & match) if mode == "all" else (combined | match)
-        score = Value(0)
-        for s in stems:
-            for field, weight in (("search_question", 8), ("search_summary", 3), ("search_body", 1)):
-                score = score + Case(When(**{f"{field}__icontains": s}, then=Value(weight)), default=Value(0))
-        results = base.filter(combined).annotate(rank=score)
+        parts = [
+            Case(When(**{f"{field}__icontains": s}, then=Value(weight)), default=Value(0))
+            for s in stems
+            for field, weight in (("search_question", 8), ("search_summary", 3), ("search_body", 1))
+        ]
+        results = base.filter(combined).annotate(rank=_balanced_sum(parts))
     return results.order_by("-rank", F("live_revision").desc(nulls_last=True), "question")
+
+
+def _balanced_sum(parts):
+    """a + b + c … as a balanced tree: a long chain overflows SQLite's parser stack on long questions."""
+    if len(parts) == 1:
+        return parts[0]
+    middle = len(parts) // 2
+    return _balanced_sum(parts[:middle]) + _balanced_sum(parts[middle:])
 
 
 def search_any_then_all(text):

@@ -130,3 +130,13 @@ def test_every_page_has_a_search_box_and_footer(client):
         form = soup.select_one("main form[role=search]" if url in ("/", "/search/") else "header form[role=search]")
         assert form is not None and form["action"] == "/search/", url
         assert soup.select_one("footer") is not None, url
+
+
+def test_a_long_question_of_many_words_is_searched_without_error(client):
+    """Sixty words (a pasted paragraph) still search, on either database, and find the article."""
+    article = make_approved_article("What is gout?", guidelines="Uric acid.")
+    words = "gout " + " ".join(f"word{n}" for n in range(60))
+    assert engine.similar_articles(words) == [article]
+    response = client.get("/search/", {"q": words})
+    assert response.status_code == 200
+    assert result_titles(response) == [article.question]
