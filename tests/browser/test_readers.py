@@ -1,6 +1,7 @@
 """A new reader on a phone: search from home, switch to patient language, ask a follow-up; an editor finds it."""
 
 import pytest
+from playwright.sync_api import expect
 
 from articles.models import FollowUpQuestion
 from tests.factories import make_approved_article, make_article_with_versions, make_user
@@ -33,26 +34,26 @@ def test_a_patient_on_a_phone_searches_personalizes_and_asks(live_server, phone_
     page.goto(live_server.url + "/")
     page.get_by_role("searchbox", name="Search medical questions").fill("underactive thyroid")
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Results for “underactive thyroid”"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Results for “underactive thyroid”")
     page.screenshot(path=str(screenshot_dir / "readers-journey-1-search-390.png"), full_page=True)
 
     page.get_by_role("link", name=article.question).click()
-    assert page.get_by_text(DEFAULT_TEXT).is_visible()
+    expect(page.get_by_text(DEFAULT_TEXT)).to_be_visible()
     page.get_by_role("button", name="Patient", exact=True).click()
     # A plain POST and redirect: back on the same article, now in patient language.
-    assert page.url.endswith(article.get_absolute_url() + "#personalize")
-    assert page.get_by_text(PATIENT_TEXT).is_visible()
+    expect(page).to_have_url(live_server.url + article.get_absolute_url() + "#personalize")
+    expect(page.get_by_text(PATIENT_TEXT)).to_be_visible()
     assert page.get_by_text(DEFAULT_TEXT).count() == 0
     assert page.get_by_role("button", name="Patient", exact=True).get_attribute("aria-pressed") == "true"
-    assert page.get_by_text("It is not a diagnosis and does not replace advice from a doctor").is_visible()
+    expect(page.get_by_text("It is not a diagnosis and does not replace advice from a doctor")).to_be_visible()
     cookies = {c["name"]: c for c in page.context.cookies()}
     assert cookies["audience"]["value"] == "patient"
     page.screenshot(path=str(screenshot_dir / "readers-journey-2-patient-version-390.png"), full_page=True)
 
     page.get_by_label("Your question").fill("Can I take my thyroid tablet with coffee in the morning?")
     page.get_by_role("button", name="Send my question").click()
-    assert page.get_by_text("Your question was sent to our editors").is_visible()
-    assert page.locator("#follow-up").get_by_role("link", name=match.question).is_visible()
+    expect(page.get_by_text("Your question was sent to our editors")).to_be_visible()
+    expect(page.locator("#follow-up").get_by_role("link", name=match.question)).to_be_visible()
     page.locator("#follow-up").screenshot(path=str(screenshot_dir / "readers-journey-3-follow-up-sent-390.png"))
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
@@ -67,7 +68,7 @@ def test_a_patient_on_a_phone_searches_personalizes_and_asks(live_server, phone_
     editor.get_by_label("Username").fill("editor-in-browser")
     editor.get_by_label("Password").fill("correct horse battery staple")
     editor.get_by_role("button", name="Log in").click()
-    assert editor.get_by_role("link", name="Can I take my thyroid tablet with coffee in the morning?").is_visible()
+    expect(editor.get_by_role("link", name="Can I take my thyroid tablet with coffee in the morning?")).to_be_visible()
     editor.screenshot(path=str(screenshot_dir / "readers-journey-4-editor-admin-1280.png"), full_page=True)
     editor.context.close()
 
@@ -78,7 +79,7 @@ def test_a_refused_follow_up_keeps_the_readers_text(live_server, phone_page, thy
     phone_page.goto(live_server.url + article.get_absolute_url())
     phone_page.get_by_label("Your question").fill("Coffee?")
     phone_page.get_by_role("button", name="Send my question").click()
-    assert phone_page.get_by_text("a question needs at least 10 characters (it has 7)").is_visible()
+    expect(phone_page.get_by_text("a question needs at least 10 characters (it has 7)")).to_be_visible()
     assert phone_page.get_by_label("Your question").input_value() == "Coffee?"
     assert FollowUpQuestion.objects.count() == 0
 
@@ -90,9 +91,9 @@ def test_the_switch_works_with_javascript_off(live_server, browser, thyroid_arti
     page = context.new_page()
     page.goto(live_server.url + article.get_absolute_url())
     page.get_by_role("button", name="Patient", exact=True).click()
-    assert page.get_by_text(PATIENT_TEXT).is_visible()
+    expect(page.get_by_text(PATIENT_TEXT)).to_be_visible()
     page.get_by_role("button", name="Everyone", exact=True).click()
-    assert page.get_by_text(DEFAULT_TEXT).is_visible()
+    expect(page.get_by_text(DEFAULT_TEXT)).to_be_visible()
     assert "audience" not in {c["name"] for c in context.cookies()}
     context.close()
 
@@ -110,6 +111,6 @@ def test_screenshots_of_home_search_and_seed_article(live_server, browser, demo_
     page.emulate_media(media="print")
     page.goto(live_server.url + SEED)
     assert page.locator(".follow-up").is_hidden() and page.locator(".personalize").is_hidden()
-    assert page.locator(".references").is_visible()
+    expect(page.locator(".references")).to_be_visible()
     page.screenshot(path=str(screenshot_dir / f"readers-seed-article-print-{width}.png"), full_page=True)
     context.close()
