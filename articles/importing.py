@@ -22,6 +22,7 @@ from references.models import Reference
 
 from .medquad import MEDQUAD_KEY, MEDQUAD_REFERENCE, SOURCE_KEY, MedQuADEntry
 from .models import DEFAULT_AUDIENCE, AnswerSection, Article, ArticleRevision, Citation, Status, Topic
+from .search import SEARCH_FIELDS, search_fields
 from .revisions import CitationError, check_citations, content_hash, content_of, render, render_page
 
 REQUIRED_FIELDS = ("source", "qid", "question", "answer", "url")
@@ -361,6 +362,12 @@ class MedQuADImporter:
             article.current_revision = revision
             article.current_hash = revision.content_hash
         Article.objects.bulk_update(revised, ["current_revision"])
+        # Search sees what readers see: the new revision, unless approved content stays live.
+        shown = [article for article in revised if article.live_revision_id is None]
+        for article in shown:
+            for name, value in search_fields(article.current_revision).items():
+                setattr(article, name, value)
+        Article.objects.bulk_update(shown, SEARCH_FIELDS)
         return articles
 
 

@@ -122,7 +122,7 @@ class Article(models.Model):
     # Optimistic locking: bumped on every save from the admin.
     lock_version = models.PositiveIntegerField(default=0, editable=False)
     # What search sees: the displayed revision's text, copied by articles.search.update_search_text.
-    # On PostgreSQL a generated tsvector column with a GIN index is built from these (migration 0003).
+    # On PostgreSQL a generated tsvector column with a GIN index is built from these (migration 0004).
     search_question = models.TextField(blank=True, editable=False)
     search_summary = models.TextField(blank=True, editable=False)
     search_body = models.TextField(blank=True, editable=False)

@@ -7,7 +7,7 @@ Each article keeps a copy of its displayed revision's question, summary and text
 
 On PostgreSQL a stored generated ``search_vector`` column (question weight A, summary B,
 body C) with a GIN index does the matching, ``ts_rank`` the ranking and ``ts_headline`` the
-snippets (migration 0003). On SQLite the same functions fall back to ``icontains`` over the
+snippets (migration 0004). On SQLite the same functions fall back to ``icontains`` over the
 query's words with a weighted score, so the pages work the same way.
 
 Snippets are built safely: the database marks matches with two private-use characters,
@@ -72,6 +72,20 @@ def _plain(text):
     return " ".join(_MARKERS.sub(" ", html.unescape(text or "")).split())
 
 
+SEARCH_FIELDS = ["search_question", "search_summary", "search_body"]
+
+
+def search_fields(revision):
+    """The search columns' values for a revision readers see (bulk writers set these themselves)."""
+    if revision is None:
+        return {"search_question": "", "search_summary": "", "search_body": ""}
+    return {
+        "search_question": _plain(revision.question),
+        "search_summary": _plain(revision.summary),
+        "search_body": _plain(revision.plain_text),
+    }
+
+
 def update_search_text(article):
     """Copy the displayed revision's question, summary and text into the article's search columns.
 
@@ -79,14 +93,7 @@ def update_search_text(article):
     (articles.revisions.record_revision does; the review workflow does on approval).
     """
     article = Article.objects.select_related("live_revision", "current_revision").get(pk=article.pk)
-    revision = article.displayed_revision
-    fields = {"search_question": "", "search_summary": "", "search_body": ""}
-    if revision is not None:
-        fields = {
-            "search_question": _plain(revision.question),
-            "search_summary": _plain(revision.summary),
-            "search_body": _plain(revision.plain_text),
-        }
+    fields = search_fields(article.displayed_revision)
     # update() rather than save(): search text is derived and must not move "modified".
     Article.objects.filter(pk=article.pk).update(**fields)
     return fields

@@ -49,7 +49,7 @@ def drop_vector(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0002_search_text")]
+    dependencies = [("articles", "0003_search_text")]
 
     operations = [
         migrations.RunPython(fill_search_text, migrations.RunPython.noop),
