@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, ArticleRevision, Status
+from articles.search import update_search_text
 
 from . import permissions
 from .models import ReviewEvent
@@ -180,7 +181,7 @@ def article_approve(*, article: Article, user, comment: str = "") -> Article:
             "You wrote the revision under review, so another board member must approve it (four eyes)."
         )
     now = timezone.now()
-    return _move(
+    article = _move(
         article,
         user=user,
         action=ReviewEvent.Action.APPROVE,
@@ -194,6 +195,9 @@ def article_approve(*, article: Article, user, comment: str = "") -> Article:
             "next_review_due": next_review_due(timezone.localdate(now)),
         },
     )
+    # Search must find what readers now see: the newly live revision.
+    update_search_text(article)
+    return article
 
 
 @transaction.atomic

@@ -301,3 +301,17 @@ def test_periodic_re_review_of_unchanged_content_renews_the_dates(settings):
     assert article.live_revision == live
     assert article.next_review_due == services.add_months(timezone.localdate(), 12)
     assert not Article.objects.overdue_for_review(timezone.localdate()).filter(pk=article.pk).exists()
+
+
+def test_search_finds_the_newly_approved_text_not_the_replaced_one():
+    """Approving an update makes search match what readers now see."""
+    from articles.search import search
+
+    editor, reviewer = make_editor(), make_reviewer()
+    article = article_in(Status.APPROVED, editor)
+    edit(article, editor, "Zoledronate replaces the former regimen.")
+    article = services.article_submit(article=Article.objects.get(pk=article.pk), user=editor)
+    article = services.article_start_review(article=article, user=reviewer)
+    assert list(search("zoledronate")) == []
+    services.article_approve(article=article, user=reviewer)
+    assert [found.pk for found in search("zoledronate")] == [article.pk]
