@@ -74,7 +74,7 @@ class Article(models.Model):
         max_length=300,
         help_text="The clinical question this article answers, as a reader would ask it. Shown as the page title.",
     )
-    slug = models.SlugField(max_length=200, unique=True, help_text="The address: /articles/<slug>/. Never change it once public.")
+    slug = models.SlugField(max_length=200, unique=True, help_text="The address: /articles/this-slug/. Never change it once the article is public.")
     summary = models.TextField(
         blank=True, help_text="Two or three plain sentences: the short answer, used in search results and link previews."
     )
