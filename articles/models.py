@@ -136,6 +136,10 @@ class Article(models.Model):
             models.Index(fields=["next_review_due"], name="article_review_due_idx"),
             # Home's "Recently updated": without it, every home view sorts all 16,000 articles.
             models.Index(fields=["modified"], name="article_modified_idx"),
+            # Home's "Recently reviewed": only approved articles, newest review first.
+            models.Index(
+                fields=["-last_reviewed_at"], name="article_reviewed_idx", condition=Q(live_revision__isnull=False)
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["external_id"], condition=~Q(external_id=""), name="article_unique_external_id"),

@@ -94,6 +94,8 @@ class Command(BaseCommand):
         read = counter["read"]
 
         result = importer.result
+        if result.created or result.updated:
+            refresh_planner_statistics()
         for line_no, message in sorted(result.errors):
             self.stderr.write(f"{path.name}, line {line_no}: skipped: {message}")
         seconds = time.monotonic() - started
@@ -105,3 +107,11 @@ class Command(BaseCommand):
         if read and len(result.errors) >= read:
             raise CommandError(f"Every line failed. {summary}")
         self.stdout.write(self.style.SUCCESS(summary) if not result.errors else self.style.WARNING(summary))
+
+
+def refresh_planner_statistics():
+    """After a bulk load, PostgreSQL's planner still counts the old rows until autovacuum runs:
+    analyse now so the first readers' queries get the right plans (no-op on SQLite)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
