@@ -13,17 +13,17 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils.html import strip_tags
 from django.db.models import F, Max, Q
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from references.models import Reference
 
 from .medquad import MEDQUAD_KEY, MEDQUAD_REFERENCE, SOURCE_KEY, MedQuADEntry
 from .models import DEFAULT_AUDIENCE, AnswerSection, Article, ArticleRevision, Citation, Status, Topic
+from .revisions import CitationError, check_citations, content_hash, content_of, new_revision, render, render_page
 from .search import SEARCH_FIELDS, search_fields
-from .revisions import CitationError, check_citations, content_hash, content_of, render, render_page
 
 REQUIRED_FIELDS = ("source", "qid", "question", "answer", "url")
 
@@ -337,19 +337,13 @@ class MedQuADImporter:
             if isinstance(outcome, str):
                 self.result.errors.append((items[index][0], outcome))
                 continue
-            rendered, reading_levels, plain_text = outcome
-            content = contents[index]
             revisions.append(
-                ArticleRevision(
-                    article=article,
+                new_revision(
+                    article,
                     number=last_numbers.get(article.pk, 0) + 1,
-                    content_hash=article.new_hash,
-                    question=content["question"],
-                    summary=content["summary"],
-                    source=content,
-                    rendered=rendered,
-                    reading_levels=reading_levels,
-                    plain_text=plain_text,
+                    content=contents[index],
+                    digest=article.new_hash,
+                    derived=outcome,
                 )
             )
             revised.append(article)

@@ -268,8 +268,27 @@ class RelatedQuestion(models.Model):
         return str(self.related)
 
 
-class ArticleRevision(models.Model):
+class RecordModel(models.Model):
+    """A row that is written once and kept for ever: saving it again or deleting it is refused."""
+
+    record_kind = "This record"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(f"{self.record_kind} is kept as it was written; it is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(f"{self.record_kind} is kept for ever; it is never deleted.")
+
+
+class ArticleRevision(RecordModel):
     """An immutable snapshot of an article's content, with the HTML rendered from it."""
+
+    record_kind = "A revision, the record of what was written and reviewed,"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
@@ -293,14 +312,6 @@ class ArticleRevision(models.Model):
 
     def __str__(self):
         return f"Revision {self.number} of “{self.question}”"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("A revision is a record of what was written and reviewed; it is never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Revisions are kept for ever.")
 
     @property
     def has_answer(self):

@@ -117,6 +117,23 @@ def render(content, references_by_key):
     return {"audiences": audiences, "warnings": []}, reading_levels, plain_text
 
 
+def new_revision(article, *, number, content, digest, derived, user=None):
+    """An unsaved revision of the content, with what render() derived from it."""
+    rendered, reading_levels, plain_text = derived
+    return ArticleRevision(
+        article=article,
+        number=number,
+        created_by=user if user is not None and user.is_authenticated else None,
+        content_hash=digest,
+        question=content["question"],
+        summary=content["summary"],
+        source=content,
+        rendered=rendered,
+        reading_levels=reading_levels,
+        plain_text=plain_text,
+    )
+
+
 @transaction.atomic
 def record_revision(article, *, user=None):
     """Snapshot the article's saved content; returns (revision, created).
@@ -137,18 +154,15 @@ def record_revision(article, *, user=None):
     )
     rendered["warnings"] = [f"Reference [@{key}] is attached but never cited." for key in uncited]
     last_number = article.revisions.order_by("-number").values_list("number", flat=True).first() or 0
-    revision = ArticleRevision.objects.create(
-        article=article,
+    revision = new_revision(
+        article,
         number=last_number + 1,
-        created_by=user if user is not None and user.is_authenticated else None,
-        content_hash=digest,
-        question=content["question"],
-        summary=content["summary"],
-        source=content,
-        rendered=rendered,
-        reading_levels=reading_levels,
-        plain_text=plain_text,
+        content=content,
+        digest=digest,
+        derived=(rendered, reading_levels, plain_text),
+        user=user,
     )
+    revision.save()
     Article.objects.filter(pk=article.pk).update(current_revision=revision)
     update_search_text(article)
     return revision, True

@@ -1,10 +1,9 @@
 """The Medical Advisory Board and the record of every review move."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 
-from articles.models import Article, ArticleRevision, Status
+from articles.models import Article, ArticleRevision, RecordModel, Status
 
 
 class BoardMemberQuerySet(models.QuerySet):
@@ -44,8 +43,10 @@ class BoardMember(models.Model):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
 
-class ReviewEvent(models.Model):
+class ReviewEvent(RecordModel):
     """One move in an article's review, kept for ever: who, when, from, to, why, which revision."""
+
+    record_kind = "A review event, part of the audit trail,"
 
     class Action(models.TextChoices):
         SUBMIT = "submit", "Submitted for review"
@@ -76,10 +77,3 @@ class ReviewEvent(models.Model):
     def __str__(self):
         return f"{self.get_action_display()} by {self.actor} on {self.created:%Y-%m-%d %H:%M}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("Review events are an audit trail; they are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Review events are an audit trail; they are never deleted.")

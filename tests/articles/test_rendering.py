@@ -115,3 +115,17 @@ def test_changed_content_creates_a_new_numbered_revision():
     revision, created = record_revision(article)
     assert created and revision.number == 2
     assert "Second text." in revision.rendered["audiences"]["default"]["sections"][0]["html"]
+
+
+def test_a_revision_can_be_neither_changed_nor_deleted():
+    """What was written and reviewed stays as it was."""
+    from django.core.exceptions import ValidationError
+
+    revision = make_article(guidelines="Original words.").current_revision
+    revision.question = "Rewritten?"
+    with pytest.raises(ValidationError):
+        revision.save()
+    with pytest.raises(ValidationError):
+        revision.delete()
+    revision.refresh_from_db()
+    assert revision.question != "Rewritten?"
