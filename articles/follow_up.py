@@ -16,9 +16,20 @@ def rate_limit():
     return getattr(settings, "FOLLOW_UP_RATE_LIMIT", 5)
 
 
+def client_address(request):
+    """The reader's address: behind a proxy, from the header it sets (CLIENT_IP_HEADER), else REMOTE_ADDR.
+
+    Without that header every reader behind the proxy would share one allowance.
+    """
+    header = getattr(settings, "CLIENT_IP_HEADER", "")
+    forwarded = request.META.get(header, "") if header else ""
+    # X-Forwarded-For style lists: the proxy appends, so the last entry is the one it saw.
+    return forwarded.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")
+
+
 def client_hash(request):
     """A salted hash of the client's address: enough to count, useless to identify."""
-    return salted_hmac("articles.follow_up.client", request.META.get("REMOTE_ADDR", "")).hexdigest()
+    return salted_hmac("articles.follow_up.client", client_address(request)).hexdigest()
 
 
 def is_rate_limited(client):

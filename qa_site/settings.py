@@ -145,6 +145,10 @@ REVIEW_INTERVAL_MONTHS = int(os.environ.get("REVIEW_INTERVAL_MONTHS", "12"))
 
 SITE_NAME = os.environ.get("SITE_NAME", "ClinicalAnswers")
 
+# Behind a reverse proxy, the META key of the header carrying the reader's address
+# (e.g. "HTTP_X_REAL_IP"), so that follow-up rate limits count readers, not the proxy.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+
 LOGIN_URL = "admin:login"
 
 if PRODUCTION:

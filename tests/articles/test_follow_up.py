@@ -170,3 +170,24 @@ def test_a_question_becomes_a_draft_article_in_one_action(editor_client, article
     # A second run does not make a duplicate.
     editor_client.post("/admin/articles/followupquestion/", {"action": "make_draft_article", "_selected_action": [question.pk]})
     assert Article.objects.filter(question=draft.question).count() == 1
+
+
+@override_settings(CLIENT_IP_HEADER="HTTP_X_REAL_IP")
+def test_behind_a_proxy_readers_are_counted_by_the_address_it_forwards(client, article):
+    """Two readers behind one proxy keep their own allowance when the proxy's header is configured."""
+    proxy = "127.0.0.1"
+    for n in range(5):
+        response = client.post(
+            f"/articles/{article.slug}/follow-up/",
+            {"text": f"Question {n} about migraine triggers?", "website": ""},
+            REMOTE_ADDR=proxy,
+            HTTP_X_REAL_IP="203.0.113.7",
+        )
+        assert response.status_code == 200
+    other = client.post(
+        f"/articles/{article.slug}/follow-up/",
+        {"text": "Another reader asks about migraine?", "website": ""},
+        REMOTE_ADDR=proxy,
+        HTTP_X_REAL_IP="198.51.100.9",
+    )
+    assert other.status_code == 200
