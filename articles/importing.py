@@ -9,20 +9,18 @@ pool of worker processes because rendering is pure CPU work.
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from references.models import Reference
 
 from .medquad import MEDQUAD_KEY, MEDQUAD_REFERENCE, SOURCE_KEY, MedQuADEntry
-from .models import DEFAULT_AUDIENCE, AnswerSection, Article, ArticleRevision, Citation, Status, Topic
-from .revisions import CitationError, check_citations, content_hash, content_of, new_revision, render, render_page
+from .models import AnswerSection, Article, ArticleRevision, Citation, Status, Topic
+from .revisions import CitationError, content_hash, content_of, new_revision, render
 from .search import SEARCH_FIELDS, search_fields
 
 REQUIRED_FIELDS = ("source", "qid", "question", "answer", "url")
@@ -62,41 +60,13 @@ def parse_line(line):
     return row
 
 
-_CITATION_SUP = re.compile(r'<sup class="citations">.*?</sup>')
-
-
-def render_for_import(content, references_by_key):
-    """What revisions.render derives, rendering each section's Markdown once instead of twice.
-
-    revisions.reading_grade renders the text again without its citations; for a section
-    with only the default version, the same plain text is the rendered section with its
-    citation links removed. tests/articles/test_import.py checks the results are equal.
-    """
-    from textstat import flesch_kincaid_grade
-
-    if any(set(section["versions"]) != {DEFAULT_AUDIENCE} for section in content["sections"]):
-        return render(content, references_by_key)
-    page = render_page(content, references_by_key, DEFAULT_AUDIENCE)
-    reading_levels = {}
-    for section, rendered in zip(content["sections"], page["sections"]):
-        plain = strip_tags(_CITATION_SUP.sub("", rendered["html"]))
-        grade = round(flesch_kincaid_grade(plain), 1) if len(plain.split()) >= 3 else None
-        reading_levels[str(section["kind"])] = {DEFAULT_AUDIENCE: grade}
-    plain_text = re.sub(r"\s+", " ", " ".join(strip_tags(section["html"]) for section in page["sections"])).strip()
-    return {"audiences": {DEFAULT_AUDIENCE: page}, "warnings": []}, reading_levels, plain_text
-
-
 def _render_job(job):
     """Render one article's content (runs in a worker process); returns (index, result or error)."""
     index, content, references_by_key = job
     try:
-        rendered, reading_levels, plain_text = render_for_import(content, references_by_key)
-        texts = [text for section in content["sections"] for text in section["versions"].values()]
-        uncited = check_citations(texts, list(references_by_key))
+        return index, render(content, references_by_key)
     except CitationError as error:
         return index, str(error)
-    rendered["warnings"] = [f"Reference [@{key}] is attached but never cited." for key in uncited]
-    return index, (rendered, reading_levels, plain_text)
 
 
 @dataclass

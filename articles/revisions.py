@@ -11,6 +11,8 @@ import hashlib
 import json
 import re
 
+import textstat
+
 from django.db import transaction
 from django.utils.html import strip_tags
 
@@ -90,31 +92,39 @@ def render_page(content, references_by_key, audience):
     return {"sections": sections, "references": references}
 
 
-def reading_grade(text):
-    """Flesch-Kincaid grade of the text as a reader sees it (Markdown and citations removed)."""
-    import textstat
+CITATION_MARKUP = re.compile(r'<sup class="citations">.*?</sup>')
 
-    plain = strip_tags(pipeline.markdown_to_html(pipeline.CITATION_GROUP.sub("", text or "")))
+
+def reading_grade(html):
+    """Flesch-Kincaid grade of a rendered section as a reader reads it (citation numbers removed)."""
+    plain = strip_tags(CITATION_MARKUP.sub("", html))
     if len(plain.split()) < 3:
         return None
     return round(textstat.flesch_kincaid_grade(plain), 1)
 
 
 def render(content, references_by_key):
-    """Everything derived from the content: per-audience pages, reading levels, search text."""
+    """Everything derived from the content: per-audience pages, warnings, reading levels, search text.
+
+    Each Markdown text is rendered once; reading levels are read off the rendered HTML.
+    """
     audiences = {DEFAULT_AUDIENCE: render_page(content, references_by_key, DEFAULT_AUDIENCE)}
     for audience in Audience.values:
         if any(audience in section["versions"] for section in content["sections"]):
             audiences[audience] = render_page(content, references_by_key, audience)
     reading_levels = {
-        str(section["kind"]): {audience: reading_grade(text) for audience, text in section["versions"].items()}
-        for section in content["sections"]
+        str(section["kind"]): {
+            audience: reading_grade(audiences[audience]["sections"][index]["html"]) for audience in section["versions"]
+        }
+        for index, section in enumerate(content["sections"])
     }
-    plain_text = " ".join(
-        strip_tags(section["html"]) for section in audiences[DEFAULT_AUDIENCE]["sections"]
+    uncited = check_citations(
+        [text for section in content["sections"] for text in section["versions"].values()], list(references_by_key)
     )
+    warnings = [f"Reference [@{key}] is attached but never cited." for key in uncited]
+    plain_text = " ".join(strip_tags(section["html"]) for section in audiences[DEFAULT_AUDIENCE]["sections"])
     plain_text = re.sub(r"\s+", " ", plain_text).strip()
-    return {"audiences": audiences, "warnings": []}, reading_levels, plain_text
+    return {"audiences": audiences, "warnings": warnings}, reading_levels, plain_text
 
 
 def new_revision(article, *, number, content, digest, derived, user=None):
@@ -148,18 +158,14 @@ def record_revision(article, *, user=None):
     if current is not None and current.content_hash == digest:
         return current, False
     references_by_key = {c.key: c.reference for c in citations}
-    rendered, reading_levels, plain_text = render(content, references_by_key)
-    uncited = check_citations(
-        [text for section in content["sections"] for text in section["versions"].values()], list(references_by_key)
-    )
-    rendered["warnings"] = [f"Reference [@{key}] is attached but never cited." for key in uncited]
+    derived = render(content, references_by_key)
     last_number = article.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     revision = new_revision(
         article,
         number=last_number + 1,
         content=content,
         digest=digest,
-        derived=(rendered, reading_levels, plain_text),
+        derived=derived,
         user=user,
     )
     revision.save()
