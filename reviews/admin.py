@@ -3,7 +3,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.db.models import OuterRef, Subquery
+from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Concat
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -137,19 +138,26 @@ class ReviewedArticleAdmin(ArticleAdmin):
         return [*super().get_list_filter(request), ReviewHolderFilter, ReviewDueFilter]
 
     def get_queryset(self, request):
-        holder = (
-            ReviewEvent.objects.filter(article=OuterRef("pk"), action=ReviewEvent.Action.START_REVIEW)
-            .order_by("-created", "-id")
-            .values("actor")[:1]
+        latest_start = ReviewEvent.objects.filter(article=OuterRef("pk"), action=ReviewEvent.Action.START_REVIEW).order_by(
+            "-created", "-id"
         )
-        return super().get_queryset(request).annotate(review_holder_id=Subquery(holder))
+        # The holder's id and name in the same query, so the change list costs no query per row.
+        full_name = Concat("actor__first_name", Value(" "), "actor__last_name", output_field=CharField())
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                review_holder_id=Subquery(latest_start.values("actor")[:1]),
+                review_holder_username=Subquery(latest_start.values("actor__username")[:1]),
+                review_holder_full_name=Subquery(latest_start.annotate(n=full_name).values("n")[:1]),
+            )
+        )
 
     @admin.display(description="review held by")
     def review_holder_name(self, obj):
         if obj.status != Status.UNDER_REVIEW or not obj.review_holder_id:
             return "—"
-        user = get_user_model().objects.filter(pk=obj.review_holder_id).first()
-        return (user.get_full_name() or user.username) if user else "—"
+        return (obj.review_holder_full_name or "").strip() or obj.review_holder_username
 
     # --- Saving: optimistic locking, and workflow fields never written from the form. ---
 

@@ -332,3 +332,26 @@ def test_editing_an_article_under_review_restarts_the_review(client):
     assert any("back to Submitted" in text for text in messages_on(response))
     client.logout()
     assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_change_list_names_each_review_holder_without_a_query_per_row(client):
+    """The "review held by" column costs the same queries for one article under review as for five."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    editor = make_editor()
+    reviewer = make_user("holder-rev", groups=["Medical reviewers"])
+    reviewer.first_name, reviewer.last_name = "Rosa", "Holder"
+    reviewer.save()
+    client.force_login(editor)
+    counts = []
+    for total in (1, 5):
+        while Article.objects.filter(status=Status.UNDER_REVIEW).count() < total:
+            article = make_article(status=Status.SUBMITTED, guidelines="Text.", author=editor)
+            services.article_start_review(article=article, user=reviewer)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/admin/articles/article/?status__exact=under_review")
+        counts.append(len(queries))
+    cells = [td.get_text(strip=True) for td in soup_of(response).select("td.field-review_holder_name")]
+    assert cells == ["Rosa Holder"] * 5
+    assert counts[0] == counts[1]
