@@ -143,20 +143,14 @@ class PlainLanguageFilter(admin.SimpleListFilter):
         return [("above8", "Above grade 8 (needs simpler wording)"), ("ok", "Grade 8 or below"), ("none", "No patient/caregiver version")]
 
     def queryset(self, request, queryset):
-        if self.value() is None:
-            return queryset
-        # Grades live in the current revision's JSON; reading them here works the same on every database.
-        grades = {}
-        for pk, levels in queryset.values_list("pk", "current_revision__reading_levels"):
-            found = [g for versions in (levels or {}).values() for a, g in versions.items() if a in PLAIN_LANGUAGE_AUDIENCES and g is not None]
-            grades[pk] = max(found) if found else None
+        grade = "current_revision__plain_language_grade"
         if self.value() == "above8":
-            wanted = [pk for pk, g in grades.items() if g is not None and g > PLAIN_LANGUAGE_MAX_GRADE]
-        elif self.value() == "ok":
-            wanted = [pk for pk, g in grades.items() if g is not None and g <= PLAIN_LANGUAGE_MAX_GRADE]
-        else:
-            wanted = [pk for pk, g in grades.items() if g is None]
-        return queryset.filter(pk__in=wanted)
+            return queryset.filter(**{f"{grade}__gt": PLAIN_LANGUAGE_MAX_GRADE})
+        if self.value() == "ok":
+            return queryset.filter(**{f"{grade}__lte": PLAIN_LANGUAGE_MAX_GRADE})
+        if self.value() == "none":
+            return queryset.filter(**{f"{grade}__isnull": True})
+        return queryset
 
 
 @admin.register(Article)
@@ -190,8 +184,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="Plain-language grade")
     def plain_language_grade(self, article):
-        revision = article.current_revision
-        grade = revision.max_plain_language_grade() if revision else None
+        grade = article.current_revision.plain_language_grade if article.current_revision else None
         if grade is None:
             return "—"
         if grade > PLAIN_LANGUAGE_MAX_GRADE:

@@ -304,6 +304,11 @@ class ArticleRevision(RecordModel):
     # Flesch-Kincaid grade of each section version, e.g. {"2": {"default": 11.2, "patient": 7.9}}.
     reading_levels = models.JSONField(default=dict)
     plain_text = models.TextField(blank=True, help_text="Text of the default version, for search.")
+    plain_language_grade = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Highest grade among the patient and caregiver versions (none written: empty); above 8 is flagged.",
+    )
 
     class Meta:
         ordering = ["article", "-number"]
@@ -321,15 +326,6 @@ class ArticleRevision(RecordModel):
         """Sections and references for a reader: their audience's version, else the default."""
         audiences = self.rendered.get("audiences", {})
         return audiences.get(audience) or audiences.get(DEFAULT_AUDIENCE) or {"sections": [], "references": []}
-
-    def max_plain_language_grade(self):
-        grades = [
-            grade
-            for versions in self.reading_levels.values()
-            for audience, grade in versions.items()
-            if audience in PLAIN_LANGUAGE_AUDIENCES
-        ]
-        return max(grades) if grades else None
 
 
 class FollowUpQuestion(models.Model):

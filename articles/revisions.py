@@ -18,7 +18,7 @@ from django.utils.html import strip_tags
 
 from . import pipeline
 from .search import update_search_text
-from .models import DEFAULT_AUDIENCE, AnswerSection, Article, ArticleRevision, Audience, Citation
+from .models import DEFAULT_AUDIENCE, PLAIN_LANGUAGE_AUDIENCES, AnswerSection, Article, ArticleRevision, Audience, Citation
 
 
 class CitationError(ValueError):
@@ -127,6 +127,17 @@ def render(content, references_by_key):
     return {"audiences": audiences, "warnings": warnings}, reading_levels, plain_text
 
 
+def plain_language_grade(reading_levels):
+    """The highest grade among patient and caregiver versions, or None where none was graded."""
+    grades = [
+        grade
+        for versions in reading_levels.values()
+        for audience, grade in versions.items()
+        if audience in PLAIN_LANGUAGE_AUDIENCES and grade is not None
+    ]
+    return max(grades) if grades else None
+
+
 def new_revision(article, *, number, content, digest, derived, user=None):
     """An unsaved revision of the content, with what render() derived from it."""
     rendered, reading_levels, plain_text = derived
@@ -140,6 +151,7 @@ def new_revision(article, *, number, content, digest, derived, user=None):
         source=content,
         rendered=rendered,
         reading_levels=reading_levels,
+        plain_language_grade=plain_language_grade(reading_levels),
         plain_text=plain_text,
     )
 

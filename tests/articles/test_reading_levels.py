@@ -32,7 +32,7 @@ def test_grades_are_stored_when_the_article_is_saved(articles):
     easy_levels = easy.current_revision.reading_levels["1"]
     assert easy_levels["patient"] <= 8 < easy_levels["default"]
     assert hard.current_revision.reading_levels["1"]["caregiver"] > 8
-    assert hard.current_revision.max_plain_language_grade() > 8
+    assert hard.current_revision.plain_language_grade > 8
 
 
 def test_the_change_list_flags_plain_language_versions_above_grade_8(editor_client, articles):
@@ -60,3 +60,16 @@ def test_the_edit_page_shows_each_versions_grade(editor_client, articles):
     assert "Reading level (Flesch–Kincaid grade, at last save)" in html
     assert "Caregiver: grade" in html and "above grade 8: simplify for patients and caregivers" in html
     assert "Everyone: grade" in html
+
+
+def test_a_version_too_short_to_grade_does_not_break_the_list(editor_client):
+    """A patient version of two words has no grade; the caregiver's grade still counts and shows."""
+    article = make_article_with_versions(
+        "Should I rest after the infusion?", guidelines=SIMPLE, versions={"patient": "Rest.", "caregiver": HARD}
+    )
+    levels = article.current_revision.reading_levels["1"]
+    assert levels["patient"] is None and levels["caregiver"] > 8
+    assert article.current_revision.plain_language_grade == levels["caregiver"]
+    response = editor_client.get("/admin/articles/article/?reading_level=above8")
+    assert response.status_code == 200
+    assert article.question in response.content.decode()
