@@ -155,9 +155,9 @@ class PlainLanguageFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["question", "status", "topic", "is_demo", "modified", "plain_language_grade"]
+    list_display = ["question", "status", "topic", "plain_language_grade"]
     list_filter = ["status", "topic", "is_demo", PlainLanguageFilter]
-    search_fields = ["question", "slug"]
+    search_fields = ["question", "slug", "topic__name"]
     list_select_related = ["topic", "current_revision"]
     prepopulated_fields = {"slug": ["question"]}
     autocomplete_fields = ["topic"]
