@@ -34,6 +34,7 @@ from django.dispatch import receiver
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
 from .audience import audience_of
 from .models import Article, RelatedQuestion, Topic
@@ -135,6 +136,7 @@ def cache_article_page(view):
         html = cache.get(key)
         if html is not None:
             response = HttpResponse(_personal_copy(request, html))
+            patch_vary_headers(response, ["Cookie"])  # the text depends on the audience cookie, as in the view
             response["X-Page-Cache"] = "hit"
             return response
         response = view(request, slug, *args, **kwargs)

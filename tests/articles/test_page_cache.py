@@ -154,3 +154,12 @@ def test_a_reader_with_a_session_gets_a_page_rendered_for_them(django_assert_max
     with django_assert_max_num_queries(10) as queries:
         assert "Body." in get_page(reader, article)
     assert len(queries) > 1  # rendered for them, not the one-query cached copy
+
+
+def test_a_cached_page_tells_shared_caches_it_varies_with_cookies():
+    """A page served from the cache still says Vary: Cookie, so a CDN never gives one audience's text to another."""
+    article = make_approved_article(guidelines="Cached answer.")
+    assert Client().get(article.get_absolute_url())["X-Page-Cache"] == "miss"
+    hit = Client().get(article.get_absolute_url())
+    assert hit["X-Page-Cache"] == "hit"
+    assert "Cookie" in hit["Vary"]
