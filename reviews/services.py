@@ -96,8 +96,12 @@ def review_holder(article: Article):
 
 def _locked(article: Article) -> Article:
     """The article re-read under a row lock, so two moves at once cannot both pass the state check."""
-    fresh = Article.objects.select_for_update().get(pk=article.pk)
-    return Article.objects.select_related("current_revision", "live_revision").get(pk=fresh.pk)
+    # of=("self",): lock the article row only, not the revisions joined for the checks.
+    return (
+        Article.objects.select_for_update(of=("self",))
+        .select_related("current_revision", "live_revision")
+        .get(pk=article.pk)
+    )
 
 
 def _check(user, move: str, article: Article, wrong_state: type[WrongStateError]) -> None:
