@@ -84,9 +84,13 @@ def make_article(
         Citation.objects.create(article=article, key=key, reference=reference)
     for position, other in enumerate(related):
         RelatedQuestion.objects.create(article=article, related=other, position=position)
+    submit = status != Status.DRAFT
+    can_submit = author is None or author.has_perm("reviews.submit_article")
     services.article_save_content(
-        article=article, user=author, origin="" if author else FACTORY_ORIGIN, submit=status != Status.DRAFT
+        article=article, user=author, origin="" if author else FACTORY_ORIGIN, submit=submit and can_submit
     )
+    if submit and not can_submit:  # e.g. a reviewer given writing rights: an editor submits their text
+        services.article_submit(article=article, user=make_editor())
     if status in (Status.UNDER_REVIEW, Status.APPROVED):
         reviewer = factory_reviewer()
         services.article_start_review(article=article, user=reviewer)
@@ -111,6 +115,40 @@ def save_content(article, user=None):
     saved = services.article_save_content(article=article, user=user, origin="" if user else FACTORY_ORIGIN)
     article.refresh_from_db()
     return saved
+
+
+def edit_article(article, *, user=None, guidelines=None, patient=None, **fields):
+    """An editor's change of the working copy (article fields, guidelines text), saved through reviews.services."""
+    article = Article.objects.get(pk=article.pk)
+    for name, value in fields.items():
+        setattr(article, name, value)
+    article.save()
+    section_changes = {"body": guidelines, "body_patient": patient}
+    section_changes = {name: value for name, value in section_changes.items() if value is not None}
+    if section_changes:
+        AnswerSection.objects.update_or_create(article=article, kind=AnswerSection.Kind.GUIDELINES, defaults=section_changes)
+    return save_content(article, user=user)
+
+
+def grant_writing(user):
+    """The account, also allowed to write articles (as a reviewer given editing rights would be)."""
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["add_article", "change_article"]))
+    return type(user).objects.get(pk=user.pk)  # permissions are cached per instance
+
+
+def approve_current(article):
+    """The factory's board member approves the article's current revision (submitting a Draft first)."""
+    from reviews import services
+
+    article = Article.objects.get(pk=article.pk)
+    if article.status == Status.DRAFT:
+        article = services.article_submit(article=article, user=make_user(superuser=True))
+    reviewer = factory_reviewer()
+    if article.status == Status.SUBMITTED:
+        article = services.article_start_review(article=article, user=reviewer)
+    return services.article_approve(article=article, user=reviewer)
 
 
 def make_approved_article(question=None, **kwargs):

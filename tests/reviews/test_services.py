@@ -8,7 +8,7 @@ from django.utils import timezone
 from articles.models import AnswerSection, Article, Status
 from reviews import services
 from reviews.models import ReviewEvent
-from tests.factories import make_article, make_editor, make_reviewer, make_user
+from tests.factories import grant_writing, make_article, make_editor, make_reviewer, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +122,7 @@ def test_four_eyes_nobody_approves_their_own_revision(superuser):
     reviewer = make_reviewer(superuser=True) if superuser else make_reviewer()
     article = article_in(Status.UNDER_REVIEW, reviewer if superuser else None)
     if not superuser:  # reviewers cannot write articles: give the reviewer's account the text through a save
-        article = edit(article, _as_writer(reviewer), "Reviewer rewrote this.")
+        article = edit(article, grant_writing(reviewer), "Reviewer rewrote this.")
         article = services.article_start_review(article=article, user=make_reviewer())
     with pytest.raises(services.FourEyesError) as refusal:
         services.article_approve(article=article, user=reviewer)
@@ -135,7 +135,7 @@ def test_four_eyes_nobody_approves_their_own_revision(superuser):
 
 def test_four_eyes_follows_the_latest_revision_not_the_article_creator():
     """A reviewer who edits someone else's article becomes the author of the revision under review."""
-    reviewer = _as_writer(make_reviewer())
+    reviewer = grant_writing(make_reviewer())
     article = article_in(Status.UNDER_REVIEW, make_editor())
     article = edit(article, reviewer, "Reviewer rewrote this.")
     article = services.article_start_review(article=article, user=make_reviewer())
@@ -156,13 +156,6 @@ def test_four_eyes_covers_every_contributor_since_the_last_approval():
     services.article_approve(article=article, user=make_reviewer())
     assert Article.objects.get(pk=article.pk).status == Status.APPROVED
 
-
-def _as_writer(user):
-    """The account, also allowed to write articles (as a superuser or a reviewer with editing rights would be)."""
-    from django.contrib.auth.models import Permission
-
-    user.user_permissions.add(*Permission.objects.filter(codename__in=["add_article", "change_article"]))
-    return type(user).objects.get(pk=user.pk)  # permissions are cached per instance
 
 
 def test_approval_needs_a_board_member_profile():
