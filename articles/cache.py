@@ -71,7 +71,7 @@ def page_state(slug):
 
 
 def page_cache_seconds():
-    return getattr(settings, "PAGE_CACHE_SECONDS", 600)
+    return settings.PAGE_CACHE_SECONDS
 
 
 def _related_version_key(article_id):

@@ -175,3 +175,41 @@ def test_the_admin_offers_exactly_the_moves_the_services_allow():
             offered = {rule.name for rule in permissions.allowed_moves(user, article)}
             accepted = {name for name in permissions.MOVES if permissions.refusal(user, name, article, comment="ok") is None}
             assert offered == accepted
+
+
+@pytest.mark.django_db
+def test_topic_and_demo_label_are_content_that_goes_through_review(client):
+    """Removing the demo label or moving the topic of an approved page waits for a reviewer, who sees it in the diff."""
+    from tests.factories import make_topic
+
+    editor, reviewer = make_editor(), make_reviewer()
+    article = make_article(status=Status.APPROVED, guidelines="Text.", is_demo=True, topic=make_topic("Gout"))
+    saved = edit_article(article, user=editor, is_demo=False, topic=make_topic("Kidney stones"))
+    assert saved.created and saved.article.status == Status.DRAFT
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Demo content" in page and "Gout" in page and "Kidney stones" not in page
+
+    from reviews.diffs import revision_diff
+
+    rows = revision_diff(saved.article.live_revision, saved.revision)
+    changed = {"".join(text for _, text in row["segments"]) for row in rows if row["kind"] in ("added", "removed")}
+    assert {"Topic: Gout", "Topic: Kidney stones", "Demo content label: shown", "Demo content label: not shown"} <= changed
+    approve_current(article)
+    page = Client().get(article.get_absolute_url()).content.decode()
+    assert "Demo content" not in page and "Kidney stones" in page
+
+
+def test_a_citation_key_the_pipeline_cannot_read_is_refused_when_attached():
+    """One grammar: a key ending in punctuation would show as literal text, so the form refuses it."""
+    from django.core.exceptions import ValidationError
+
+    from articles.models import CITATION_KEY_VALIDATOR
+    from articles.pipeline import cited_keys
+
+    for key in ("nccn2018-", "who.2020:", "-x"):
+        with pytest.raises(ValidationError):
+            CITATION_KEY_VALIDATOR(key)
+        assert cited_keys(f"Text [@{key}].") != [key]
+    for key in ("nccn2018", "who.2020:b", "smith_2019"):
+        CITATION_KEY_VALIDATOR(key)
+        assert cited_keys(f"Text [@{key}].") == [key]
