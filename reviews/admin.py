@@ -18,7 +18,7 @@ from articles.models import Article, FollowUpQuestion, Status
 
 from . import permissions, services
 from .diffs import revision_diff
-from .models import BoardMember, ReviewEvent
+from .models import BoardMember, BoardMemberChange, ReviewEvent
 
 MOVE_FUNCTIONS = {
     "submit": services.article_submit,
@@ -35,14 +35,57 @@ CONFLICT_MESSAGE = (
 
 @admin.register(BoardMember)
 class BoardMemberAdmin(admin.ModelAdmin):
+    """The board is governed by board administrators: every change is recorded with before and after."""
+
     list_display = ["name", "credentials", "specialty", "user", "is_active", "is_demo"]
     list_filter = ["is_active", "is_demo"]
     search_fields = ["name", "specialty"]
+    fields = ["name", "credentials", "specialty", "bio", "disclosures", "user", "is_active", "is_demo", "position"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if request.user.has_perm("reviews.govern_board") else ["user"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
             kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        services.board_member_save(member=obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        services.board_member_delete(member=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for member in queryset:
+            services.board_member_delete(member=member, user=request.user)
+
+
+@admin.register(BoardMemberChange)
+class BoardMemberChangeAdmin(admin.ModelAdmin):
+    """The board's change log: who changed which profile, when, from what to what. Read-only for everyone."""
+
+    list_display = ["created", "member_name", "actor", "fields_changed"]
+    list_select_related = ["actor"]
+    search_fields = ["member_name", "actor__username"]
+    readonly_fields = ["created", "member", "member_name", "actor", "before", "after"]
+
+    @admin.display(description="fields changed")
+    def fields_changed(self, change):
+        if change.before is None:
+            return "created"
+        if change.after is None:
+            return "deleted"
+        return ", ".join(change.changed_fields)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ReviewEvent)

@@ -115,19 +115,21 @@ def board_member_of(user):
     return BoardMember.objects.active().filter(user=user).first() if user and user.pk else None
 
 
-def authors_since_approval(article):
-    """Accounts that wrote a revision after the live one (since creation if never approved), up to the current."""
-    revisions = ArticleRevision.objects.filter(article=article, created_by__isnull=False)
+def revisions_by(user, article):
+    """Numbers of the revisions this account wrote since the last approval (since creation if never approved)."""
+    if not (user and user.pk):
+        return []
+    revisions = ArticleRevision.objects.filter(article=article, created_by=user)
     if article.live_revision_id:
         revisions = revisions.filter(number__gt=article.live_revision.number)
     if article.current_revision_id:
         revisions = revisions.filter(number__lte=article.current_revision.number)
-    return set(revisions.values_list("created_by", flat=True))
+    return sorted(revisions.values_list("number", flat=True))
 
 
 def wrote_text_under_review(user, article):
     """Four eyes: whoever wrote any revision since the last approval may not approve it."""
-    return bool(user and user.pk) and user.pk in authors_since_approval(article)
+    return bool(revisions_by(user, article))
 
 
 def refusal(user, move, article, comment=""):
@@ -149,10 +151,12 @@ def refusal(user, move, article, comment=""):
             "Approval is signed on the page with a board member’s name and credentials: "
             "link your account to an active Medical Advisory Board profile first."
         )
-    if move == "approve" and wrote_text_under_review(user, article):
+    written = revisions_by(user, article) if move == "approve" else []
+    if written:
+        numbers = ", ".join(str(n) for n in written)
         return FourEyesError(
-            "You wrote part of the text under review (a revision since the last approval), "
-            "so another board member must approve it (four eyes)."
+            f"You wrote part of the text under review (revision{'s' if len(written) > 1 else ''} {numbers}, "
+            "since the last approval), so another board member must approve it (four eyes)."
         )
     if rule.needs_comment and not (comment or "").strip():
         return CommentRequired("Say which changes you request: the comment is what the editor will work from.")

@@ -33,7 +33,7 @@ from articles.revisions import build_revision
 from articles.signals import publication_changed
 
 from . import permissions
-from .models import ReviewEvent
+from .models import BoardMember, BoardMemberChange, ReviewEvent
 from .permissions import (  # noqa: F401  the refusals, re-exported for callers
     CannotApprove,
     CannotRequestChanges,
@@ -233,10 +233,13 @@ def _apply_move(article, rule, *, user, origin="", comment="", fields=None) -> A
     """Write the move's status (and any review fields) and its event, announce it, refresh the caller's copy."""
     values = {"status": rule.to_state, **(fields or {})}
     Article.objects.filter(pk=article.pk).update(**values)
-    _event(
+    event = _event(
         article, actor=user, origin=origin, action=rule.name, from_status=article.status, to_status=rule.to_state,
         revision_id=article.current_revision_id, comment=comment,
-    ).save()  # fmt: skip
+    )  # fmt: skip
+    # The signature as it read at approval: later edits of the profile never change who signed.
+    event.signed_as = values.get("last_reviewed_by_display", "")
+    event.save()
     _announce([article.pk])
     article.refresh_from_db()
     return article
@@ -286,3 +289,50 @@ def article_approve(*, article: Article, user, comment: str = "") -> Article:
         }
 
     return _move("approve", article=article, user=user, comment=comment, fields=review_fields)
+
+
+# --- The board. ---
+
+
+def _board_refusal(user, member, before):
+    needed = "reviews.change_boardmember" if before is not None else "reviews.add_boardmember"
+    if not (user and user.is_active and user.has_perm(needed)):
+        return MoveNotPermitted("Only board administrators change the Medical Advisory Board.")
+    if (before or {}).get("user") != member.snapshot()["user"] and not user.has_perm("reviews.govern_board"):
+        return MoveNotPermitted("Only board administrators link a board member to an account.")
+    return None
+
+
+@transaction.atomic
+def board_member_save(*, member: BoardMember, user) -> BoardMember:
+    """Save a board member's profile, recording who changed what (before and after)."""
+    stored = BoardMember.objects.select_for_update().filter(pk=member.pk).first() if member.pk else None
+    before = stored.snapshot() if stored else None
+    error = _board_refusal(user, member, before)
+    if error is not None:
+        raise error
+    member.save()
+    after = member.snapshot()
+    if after != before:
+        BoardMemberChange.objects.create(member=member, member_name=member.display_name, actor=user, before=before, after=after)
+        _announce_reviews_signed_by(member, stored)
+    return member
+
+
+@transaction.atomic
+def board_member_delete(*, member: BoardMember, user) -> None:
+    """Remove a profile (past approvals keep the name they were signed with); recorded like any change."""
+    if not (user and user.is_active and user.has_perm("reviews.delete_boardmember")):
+        raise MoveNotPermitted("Only board administrators change the Medical Advisory Board.")
+    BoardMemberChange.objects.create(
+        member=member, member_name=member.display_name, actor=user, before=member.snapshot(), after=None
+    )
+    _announce_reviews_signed_by(member, member)
+    member.delete()
+
+
+def _announce_reviews_signed_by(*members):
+    """The pages this member signed link to their profile and show their disclosures: they changed too."""
+    users = {m.user_id for m in members if m is not None and m.user_id}
+    if users:
+        _announce(Article.objects.filter(last_reviewed_by__in=users).values_list("pk", flat=True))

@@ -157,16 +157,16 @@ def make_approved_article(question=None, **kwargs):
 
 
 def ensure_review_groups():
-    """The Editors and Medical reviewers groups, as the migration makes them.
+    """The role groups, as the migrations make them.
 
     A transactional test (live_server) empties the database, groups included; this puts them back.
     """
-    import importlib
-
     from django.contrib.auth.models import Group, Permission
 
-    if Group.objects.filter(name__in=["Editors", "Medical reviewers"]).count() < 2:
-        importlib.import_module("reviews.migrations.0003_review_groups").add_groups(Group, Permission)
+    from reviews.roles import ROLES, sync_groups
+
+    if Group.objects.filter(name__in=ROLES).count() < len(ROLES):
+        sync_groups(Group, Permission)
 
 
 def make_editor(username=None):

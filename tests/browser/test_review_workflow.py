@@ -77,7 +77,8 @@ def test_editor_and_reviewer_take_an_article_from_draft_to_approved(live_server,
     reviewer_page.screenshot(path=str(screenshot_dir / "workflow-3-reviewer-under-review.png"), full_page=True)
     assert "now Approved" in press(reviewer_page, "Approve", "Matches current fracture-clinic guidance.")
     history = reviewer_page.locator(".review-history tbody tr").all_inner_texts()
-    assert len(history) == 3 and "Matches current fracture-clinic guidance." in history[0]
+    assert len(history) == 4 and "Matches current fracture-clinic guidance." in history[0]
+    assert "Created" in history[3] and "erin-editor" in history[3]
 
     # The reader sees an approved page: no banner, the reviewer linked to the board page, the next date.
     reader.goto(public_url)
