@@ -22,10 +22,13 @@ from .models import BoardMember, BoardMemberChange, ReviewEvent
 
 MOVE_FUNCTIONS = {
     "submit": services.article_submit,
+    "resubmit": services.article_resubmit,
     "start_review": services.article_start_review,
+    "take_over": services.article_take_over,
     "request_changes": services.article_request_changes,
     "approve": services.article_approve,
 }
+HOLDING = [ReviewEvent.Action.START_REVIEW, ReviewEvent.Action.TAKE_OVER]  # the moves that make a review holder
 CONFLICT_MESSAGE = (
     "Someone else saved this article while you were editing it. Your text is kept below and nothing was saved. "
     "Open the article in another tab to see their version, bring your changes together, then save again "
@@ -135,7 +138,7 @@ class ReviewHolderFilter(admin.SimpleListFilter):
     parameter_name = "reviewer"
 
     def lookups(self, request, model_admin):
-        holders = ReviewEvent.objects.filter(action=ReviewEvent.Action.START_REVIEW).values_list("actor", flat=True)
+        holders = ReviewEvent.objects.filter(action__in=HOLDING).values_list("actor", flat=True)
         users = get_user_model().objects.filter(pk__in=holders).order_by("username")
         return [(str(user.pk), user.get_full_name() or user.username) for user in users]
 
@@ -179,7 +182,7 @@ class ReviewedArticleAdmin(ArticleAdmin):
         return [*super().get_list_filter(request), ReviewHolderFilter, ReviewDueFilter]
 
     def get_queryset(self, request):
-        latest_start = ReviewEvent.objects.filter(article=OuterRef("pk"), action=ReviewEvent.Action.START_REVIEW).order_by(
+        latest_start = ReviewEvent.objects.filter(article=OuterRef("pk"), action__in=HOLDING).order_by(
             "-created", "-id"
         )
         # The holder's id and name in the same query, so the change list costs no query per row.
@@ -271,6 +274,7 @@ class ReviewedArticleAdmin(ArticleAdmin):
         user = request.user
         moves = [
             {"name": rule.name, "label": rule.label, "comment_required": rule.needs_comment,
+             "comment_hint": "say what you changed" if rule.name == "resubmit" else "say what to change",
              "url": reverse("admin:articles_article_review_move", args=[article.pk, rule.name])}
             for rule in permissions.allowed_moves(user, article)
         ]  # fmt: skip
@@ -285,22 +289,26 @@ class ReviewedArticleAdmin(ArticleAdmin):
             and permissions.has_move_permission(user, "approve")
             and permissions.board_member_of(user) is None
         )
-        shows_diff = is_reviewer and article.current_revision_id != article.live_revision_id
+        base, base_kind = services.diff_base(article)
+        shows_diff = is_reviewer and article.current_revision_id != (base.pk if base else None)
         holder = services.review_holder(article)
         events = list(article.review_events.select_related("actor", "revision").order_by("-created", "-id"))
+        requested = next((e for e in events if e.action == ReviewEvent.Action.REQUEST_CHANGES), None)
         return {
             "workflow": {
                 "status": Status(article.status).label,
                 "holder": holder,
                 "next_step": self.next_step(article, holder),
-                "changes_requested": events[0] if events and events[0].action == ReviewEvent.Action.REQUEST_CHANGES else None,
+                "changes_requested": requested if permissions.changes_requested(article) else None,
                 "moves": moves,
                 "events": events,
                 "four_eyes_blocked": four_eyes_blocked,
                 "no_board_profile": no_board_profile,
                 "live_revision": article.live_revision,
                 "current_revision": article.current_revision,
-                "diff": revision_diff(article.live_revision, article.current_revision) if shows_diff else None,
+                "diff": revision_diff(base, article.current_revision) if shows_diff else None,
+                "diff_base": base,
+                "diff_base_kind": base_kind,
                 "public_url": article.get_absolute_url(),
             }
         }

@@ -66,16 +66,23 @@ def next_review_due(approved_on: datetime.date) -> datetime.date:
 
 
 def review_holder(article: Article):
-    """The board member's account that started the current review, or None when not under review."""
-    if article.status != Status.UNDER_REVIEW:
-        return None
-    event = (
-        ReviewEvent.objects.filter(article=article, action=Action.START_REVIEW)
-        .select_related("actor")
+    """The board member's account that holds the current review, or None when not under review."""
+    return permissions.review_holder(article)
+
+
+def diff_base(article: Article):
+    """What a reviewer compares the current text with: on a second round, the revision changes were
+    requested on; otherwise the approved revision (None before any approval)."""
+    request = (
+        ReviewEvent.objects.filter(article=article, action=Action.REQUEST_CHANGES)
+        .exclude(revision_id=article.current_revision_id)
+        .select_related("revision")
         .order_by("-created", "-id")
         .first()
     )
-    return event.actor if event else None
+    if request is not None and (article.live_revision is None or request.revision.number > article.live_revision.number):
+        return request.revision, "request_changes"
+    return article.live_revision, "live"
 
 
 def _locked(article: Article) -> Article:
@@ -266,6 +273,18 @@ def article_submit(*, article: Article, user, comment: str = "") -> Article:
 def article_start_review(*, article: Article, user, comment: str = "") -> Article:
     """A board member takes a submitted article to review it: Submitted -> Under Review."""
     return _move("start_review", article=article, user=user, comment=comment)
+
+
+@transaction.atomic
+def article_resubmit(*, article: Article, user, comment: str) -> Article:
+    """The editor answers a request for changes, saying what changed; the article waits for review again."""
+    return _move("resubmit", article=article, user=user, comment=comment)
+
+
+@transaction.atomic
+def article_take_over(*, article: Article, user, comment: str = "") -> Article:
+    """A board member takes over a review another member holds (recorded), e.g. when they are away."""
+    return _move("take_over", article=article, user=user, comment=comment)
 
 
 @transaction.atomic

@@ -56,6 +56,7 @@ def messages_on(response):
         ("reviewer", Status.UNDER_REVIEW, ["Request changes", "Approve"]),
         ("author-reviewer", Status.UNDER_REVIEW, ["Request changes"]),
         ("superuser", Status.UNDER_REVIEW, ["Request changes", "Approve"]),
+        ("other-reviewer", Status.UNDER_REVIEW, ["Take over the review"]),  # another member holds it
         ("staff", Status.DRAFT, None),
     ],
 )
@@ -66,6 +67,7 @@ def test_buttons_are_shown_only_to_those_allowed(client, role, state, expected):
         "editor": editor,
         "reviewer": make_reviewer(),
         "superuser": make_reviewer(superuser=True),
+        "other-reviewer": make_reviewer(),
         "staff": make_user(),
     }.get(role)
     if role == "author-reviewer":
@@ -73,7 +75,8 @@ def test_buttons_are_shown_only_to_those_allowed(client, role, state, expected):
         author = user
     else:
         author = editor
-    article = make_article(status=state, guidelines="Text.", author=author)
+    holder = user if role in ("reviewer", "superuser", "author-reviewer") else None
+    article = make_article(status=state, guidelines="Text.", author=author, reviewer=holder)
     client.force_login(user)
     if expected is None:
         assert client.get(change_url(article)).status_code == 403
@@ -85,8 +88,9 @@ def test_buttons_are_shown_only_to_those_allowed(client, role, state, expected):
 
 def test_each_button_has_a_comment_box_and_request_changes_requires_it(client):
     """The reviewer's forms carry a comment; the one for "Request changes" is required."""
-    article = make_article(status=Status.UNDER_REVIEW, guidelines="Text.", author=make_editor())
-    client.force_login(make_reviewer())
+    reviewer = make_reviewer()
+    article = make_article(status=Status.UNDER_REVIEW, guidelines="Text.", author=make_editor(), reviewer=reviewer)
+    client.force_login(reviewer)
     forms = soup_of(client.get(change_url(article))).select(".workflow form")
     assert len(forms) == 2
     for form in forms:
@@ -146,8 +150,9 @@ def test_a_refused_move_is_a_message_never_a_500(client, move, state, message):
 
 def test_request_changes_without_comment_is_reported(client):
     """The reviewer is told to say what to change; the article stays under review."""
-    article = make_article(status=Status.UNDER_REVIEW, guidelines="Text.", author=make_editor())
-    client.force_login(make_reviewer())
+    reviewer = make_reviewer()
+    article = make_article(status=Status.UNDER_REVIEW, guidelines="Text.", author=make_editor(), reviewer=reviewer)
+    client.force_login(reviewer)
     response = client.post(move_url(article, "request_changes"), {"comment": ""}, follow=True)
     assert any("Say which changes" in text for text in messages_on(response))
     assert Article.objects.get(pk=article.pk).status == Status.UNDER_REVIEW
@@ -203,7 +208,7 @@ def test_review_events_cannot_be_added_changed_or_deleted_through_the_admin(clie
 def test_reviewer_sees_a_diff_between_live_and_updated_revision_escaped(client):
     """The reviewer sees removed and added lines; hostile text shows as text."""
     editor, reviewer = make_editor(), make_reviewer()
-    article = make_article(status=Status.UNDER_REVIEW, guidelines="Take 5 mg daily.", author=editor)
+    article = make_article(status=Status.UNDER_REVIEW, guidelines="Take 5 mg daily.", author=editor, reviewer=reviewer)
     article = services.article_approve(article=article, user=reviewer)
     client.force_login(editor)
     data = article_admin_data(article, guidelines='Take 10 mg daily. <script>alert("x")</script>')
@@ -226,8 +231,7 @@ def test_reviewer_sees_a_diff_between_live_and_updated_revision_escaped(client):
 def test_editing_an_approved_article_warns_that_review_restarts(client):
     """The editor is told the article is back to Draft while readers keep the approved version."""
     editor = make_editor()
-    article = make_article(status=Status.UNDER_REVIEW, guidelines="Old.", author=editor)
-    article = services.article_approve(article=article, user=make_reviewer())
+    article = make_article(status=Status.APPROVED, guidelines="Old.", author=editor)
     client.force_login(editor)
     response = client.post(change_url(article), article_admin_data(article, guidelines="New."), follow=True)
     assert any("back to Draft" in text for text in messages_on(response))
@@ -285,8 +289,7 @@ def test_change_list_filters_by_status_reviewer_and_overdue(client):
     reviewer = make_reviewer("holder")
     under_review = make_article("Under review by holder?", status=Status.SUBMITTED, guidelines="x", author=make_editor())
     services.article_start_review(article=under_review, user=reviewer)
-    overdue = make_article("Overdue for review?", status=Status.UNDER_REVIEW, guidelines="y", author=make_editor())
-    services.article_approve(article=overdue, user=reviewer)
+    overdue = make_article("Overdue for review?", status=Status.APPROVED, guidelines="y", author=make_editor(), reviewer=reviewer)
     Article.objects.filter(pk=overdue.pk).update(next_review_due=datetime.date(2020, 1, 1))
     make_article("Fresh draft?", status=Status.DRAFT, guidelines="z")
     client.force_login(make_editor())
@@ -307,7 +310,7 @@ def test_change_list_filters_by_status_reviewer_and_overdue(client):
 def test_editor_sees_the_requested_changes_on_the_article(client):
     """After "Request changes", the editor finds the reviewer's comment at the top of the article."""
     editor, reviewer = make_editor(), make_reviewer("rev2")
-    article = make_article(status=Status.UNDER_REVIEW, guidelines="Text.", author=editor)
+    article = make_article(status=Status.UNDER_REVIEW, guidelines="Text.", author=editor, reviewer=reviewer)
     services.article_request_changes(article=article, user=reviewer, comment="Cite the 2024 guideline for dosing.")
     client.force_login(editor)
     panel = soup_of(client.get(change_url(article))).select_one(".workflow")
