@@ -1,6 +1,7 @@
 """The admin as the workflow screen: status, review holder, move buttons, history, diff, edit locking."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -28,12 +29,39 @@ MOVE_FUNCTIONS = {
     "request_changes": services.article_request_changes,
     "approve": services.article_approve,
 }
+SAVE_AND_SUBMIT = "_saveandsubmit"
 HOLDING = [ReviewEvent.Action.START_REVIEW, ReviewEvent.Action.TAKE_OVER]  # the moves that make a review holder
+
+admin.site.site_header = f"{settings.SITE_NAME} editorial desk"
+admin.site.site_title = f"{settings.SITE_NAME} editorial desk"
+admin.site.index_title = "Articles, review and the board"
 CONFLICT_MESSAGE = (
     "Someone else saved this article while you were editing it. Your text is kept below and nothing was saved. "
     "Open the article in another tab to see their version, bring your changes together, then save again "
     "(saving again replaces their version with what is in this form)."
 )
+
+
+def error_summary(adminform, inline_admin_formsets):
+    """Every error on the article form and its inlines as (where, message, anchor), for a list at the top."""
+    rows = []
+    if adminform is None or not adminform.form.is_bound:
+        return rows
+    form = adminform.form
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else "Article"
+        anchor = f"id_{name}" if name in form.fields else "content-main"
+        rows.extend((str(label).capitalize(), str(error), anchor) for error in errors)
+    for inline in inline_admin_formsets:
+        formset = inline.formset
+        for error in formset.non_form_errors():
+            rows.append((str(inline.opts.verbose_name_plural).capitalize(), str(error), f"{formset.prefix}-group"))
+        for index, inline_form in enumerate(formset.forms):
+            for name, errors in inline_form.errors.items():
+                label = inline_form.fields[name].label if name in inline_form.fields else ""
+                where = f"{str(inline.opts.verbose_name).capitalize()} {index + 1}" + (f", {label}" if label else "")
+                rows.extend((where, str(error), f"id_{formset.prefix}-{index}-{name}") for error in errors)
+    return rows
 
 
 @admin.register(BoardMember)
@@ -173,6 +201,7 @@ class ReviewedArticleAdmin(ArticleAdmin):
 
     class Media:
         css = {"all": ["reviews/admin.css"]}
+        js = ["reviews/article_admin.js"]
 
     # Extend the parent's columns and filters at request time, so columns other apps add survive.
     def get_list_display(self, request):
@@ -213,8 +242,12 @@ class ReviewedArticleAdmin(ArticleAdmin):
         super().save_model(request, obj, form, change)
 
     def save_content(self, request, article):
-        saved = services.article_save_content(article=article, user=request.user)
-        if saved.restarted_review and saved.article.status == Status.DRAFT:
+        # "Save and submit for review": one step, offered only to those who may submit (see the template).
+        submit = SAVE_AND_SUBMIT in request.POST and permissions.has_move_permission(request.user, "submit")
+        saved = services.article_save_content(article=article, user=request.user, submit=submit)
+        if submit and saved.article.status == Status.SUBMITTED:
+            messages.success(request, "Saved and submitted for review: the article waits for a board member.")
+        elif saved.restarted_review and saved.article.status == Status.DRAFT:
             messages.warning(
                 request,
                 "You changed approved content, so this update is back to Draft. "
@@ -227,6 +260,24 @@ class ReviewedArticleAdmin(ArticleAdmin):
                 "and waits for a board member.",
             )
         return saved.revision
+
+    def _stay_on_the_article(self, request, obj, response):
+        if SAVE_AND_SUBMIT in request.POST:
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
+        return response
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._stay_on_the_article(request, obj, super().response_add(request, obj, post_url_continue))
+
+    def response_change(self, request, obj):
+        return self._stay_on_the_article(request, obj, super().response_change(request, obj))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["may_save_and_submit"] = permissions.has_move_permission(request.user, "submit") and (
+            obj is None or obj.status == Status.DRAFT
+        )
+        context["error_summary"] = error_summary(context.get("adminform"), context.get("inline_admin_formsets", []))
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- The workflow buttons. ---
 

@@ -85,6 +85,49 @@ def diff_base(article: Article):
     return article.live_revision, "live"
 
 
+@dataclass
+class QueueItem:
+    """One article waiting for a board member, as the review queue lists it."""
+
+    article: Article
+    submitted_at: datetime.datetime
+    submitted_by: str
+    changed_lines: int  # lines added or removed since what the board last saw (approved or sent back)
+    answering_request: bool  # the editor resubmitted after "Request changes"
+
+
+def review_queue(limit: int = 25) -> list:
+    """Articles waiting for review (Submitted), the longest-waiting first."""
+    from .diffs import revision_diff
+
+    waiting = list(
+        Article.objects.filter(status=Status.SUBMITTED).select_related("current_revision", "live_revision")[:500]
+    )
+    last_submission = {}
+    for event in (
+        ReviewEvent.objects.filter(article__in=waiting, to_status=Status.SUBMITTED)
+        .select_related("actor")
+        .order_by("created", "id")
+    ):
+        last_submission[event.article_id] = event  # the newest wins
+    items = []
+    for article in waiting:
+        event = last_submission.get(article.pk)
+        items.append((event.created if event else article.created, article, event))
+    items.sort(key=lambda item: item[0])
+    queue = []
+    for submitted_at, article, event in items[:limit]:
+        base, _ = diff_base(article)
+        changed = sum(1 for row in revision_diff(base, article.current_revision) if row["kind"] in ("added", "removed"))
+        queue.append(
+            QueueItem(
+                article, submitted_at, event.actor_name if event else "", changed,
+                answering_request=bool(event and event.action == Action.RESUBMIT),
+            )
+        )  # fmt: skip
+    return queue
+
+
 def _locked(article: Article) -> Article:
     """The article re-read under a row lock, so two writes at once cannot both pass the state check."""
     # of=("self",): lock the article row only, not the revisions joined for the checks.
