@@ -157,7 +157,8 @@ class ArticleAdmin(admin.ModelAdmin):
     """Editing an article's working copy; reviews.admin registers it with the workflow around it."""
 
     list_display = ["question", "status", "topic", "plain_language_grade"]
-    list_filter = ["status", "topic", "is_demo", PlainLanguageFilter]
+    # No topic filter: MedQuAD alone brings 4,700 topics; the search box matches topic names instead.
+    list_filter = ["status", "is_demo", PlainLanguageFilter]
     search_fields = ["question", "slug", "topic__name"]
     list_select_related = ["topic", "current_revision"]
     prepopulated_fields = {"slug": ["question"]}
@@ -183,7 +184,7 @@ class ArticleAdmin(admin.ModelAdmin):
         """Record the saved working copy (reviews.admin: through reviews.services); returns the current revision."""
         raise NotImplementedError
 
-    @admin.display(description="Plain-language grade")
+    @admin.display(description="Patient grade")
     def plain_language_grade(self, article):
         grade = article.current_revision.plain_language_grade if article.current_revision else None
         if grade is None:
@@ -196,8 +197,8 @@ class ArticleAdmin(admin.ModelAdmin):
 class FollowUpQuestionAdmin(admin.ModelAdmin):
     """Triage of readers' questions: never published; answered by writing a reviewed article."""
 
-    list_display = ["text_preview", "article", "audience", "state", "created", "answer_article"]
-    list_filter = ["state", "audience", "created"]
+    list_display = ["text_preview", "article", "audience", "state", "created"]
+    list_filter = ["state", "audience"]
     search_fields = ["text", "article__question"]
     list_select_related = ["article", "answer_article"]
     readonly_fields = ["text", "article", "audience", "created", "client_hash", "answer_article"]

@@ -77,3 +77,24 @@ def test_editor_and_reviewer_take_a_new_article_through_two_review_rounds(live_s
     clicks["reviewer"] += 2
     assert Article.objects.get(pk=article.pk).status == Status.APPROVED
     print(f"clicks: editor {clicks['editor']}, reviewer {clicks['reviewer']}")
+
+
+@pytest.mark.parametrize("path", ["/admin/articles/article/", "/admin/articles/followupquestion/"])
+def test_change_lists_fit_a_1280_pixel_screen(live_server, browser, page, screenshot_dir, path):
+    """A reviewer at 1280 px sees every column of the article and follow-up lists without scrolling sideways."""
+    from django.core.management import call_command
+
+    from articles.models import FollowUpQuestion
+
+    call_command("load_demo", verbosity=0)
+    seed = Article.objects.get(slug="what-is-the-likely-cause-of-neuroendocrine-tumors-nets")
+    FollowUpQuestion.objects.create(article=seed, text="Can a carcinoid tumour come back years after surgery, and how would we know?")
+    make_reviewer("rev-lists")
+    log_in(page, live_server.url, "rev-lists")
+    page.goto(live_server.url + path)
+    overflow = page.evaluate(
+        "() => { const t = document.querySelector('#changelist .results'); return t.scrollWidth - t.clientWidth; }"
+    )
+    name = path.strip("/").split("/")[-1]
+    page.screenshot(path=str(screenshot_dir / f"newsroom-list-{name}-1280.png"), full_page=False)
+    assert overflow <= 0, f"{path} is {overflow}px wider than its box"
