@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
+from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 from django.contrib.sitemaps.views import sitemap
 from markdownx.views import MarkdownifyView
 
@@ -18,6 +19,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("feeds/approved/", NewlyApprovedFeed(), name="feed-approved"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+    # Browsers and feed readers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("", include("reviews.urls")),
     path("", include("articles.urls")),
 ]
