@@ -355,7 +355,11 @@ class FollowUpQuestion(models.Model):
 
     class Meta:
         ordering = ["-created"]
-        indexes = [models.Index(fields=["client_hash", "created"], name="followup_client_idx")]
+        indexes = [
+            models.Index(fields=["client_hash", "created"], name="followup_client_idx"),
+            # The site-wide hourly count and the retention purge read by date.
+            models.Index(fields=["created"], name="followup_created_idx"),
+        ]
 
     def __str__(self):
         return self.text[:80]

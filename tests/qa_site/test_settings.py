@@ -41,3 +41,16 @@ def test_production_refuses_to_start_without(missing):
 def test_production_refuses_a_short_secret_key():
     result = manage("check", **{**GOOD_ENV, "SECRET_KEY": "short"})
     assert result.returncode != 0 and "Production needs SECRET_KEY" in result.stderr
+
+
+@pytest.mark.once
+@pytest.mark.parametrize(
+    "env, expected",
+    [({}, "5 200 365"), ({"FOLLOW_UP_RATE_LIMIT": "3", "FOLLOW_UP_SITE_RATE_LIMIT": "50", "FOLLOW_UP_RETENTION_DAYS": "90"}, "3 50 90")],
+)
+def test_follow_up_limits_and_retention_come_from_the_environment(env, expected):
+    """Per-client and site-wide hourly limits and the retention period: defaults, or what the environment says."""
+    code = "from django.conf import settings as s; print(s.FOLLOW_UP_RATE_LIMIT, s.FOLLOW_UP_SITE_RATE_LIMIT, s.FOLLOW_UP_RETENTION_DAYS)"
+    result = manage("shell", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
