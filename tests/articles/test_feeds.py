@@ -66,10 +66,10 @@ def test_feed_summaries_are_plain_text_with_author_and_sane_dates(client, articl
 
 def test_control_characters_stored_before_validation_do_not_break_the_feed(client):
     """A U+0001 in an approved question or summary (rows older than the rule) is left out, not a 500."""
-    make_approved_article("Bell\x07 and start\x01 of heading?", summary="Summary with\x00 NUL and \x1b escape\x7f.\ttab\nline")
+    make_approved_article("Bell\x07 and start\x01 of heading?", summary="Summary with\x02 STX and \x1b escape\x7f.\ttab\nline")
     _, (entry,) = feed_entries(client)
     assert entry.find(f"{ATOM}title").text == "Bell and start of heading?"
-    assert entry.find(f"{ATOM}summary").text == "Summary with NUL and  escape.\ttab\nline"
+    assert entry.find(f"{ATOM}summary").text == "Summary with STX and  escape.\ttab\nline"
 
 
 def as_xml_text(text):
