@@ -34,15 +34,16 @@ class NewlyApprovedFeed(Feed):
         return settings.SITE_NAME
 
     def items(self):
-        return Article.objects.public().approved().select_related("live_revision").order_by("-last_reviewed_at")[:30]
+        return Article.objects.public().approved().select_related("live_revision", "published_revision").order_by("-last_reviewed_at")[:30]
 
     # Text fields refuse control characters; rows stored before that rule are stripped here,
     # since one of them made the whole feed fail for everyone (XML 1.0 cannot carry them).
     def item_title(self, item):
-        return strip_control_characters(item.published_question)
+        # The published revision's own text (the published_* columns fold line breaks for lists and search).
+        return strip_control_characters(item.published_revision.question)
 
     def item_description(self, item):
-        return strip_control_characters(item.published_summary)
+        return strip_control_characters(item.published_revision.summary)
 
     def item_pubdate(self, item):
         return item.last_reviewed_at

@@ -104,8 +104,8 @@ def test_migrations_clean_rows_written_before_the_rule():
     question = FollowUpQuestion.objects.create(article=untouched, text="Why\x08 now?")
 
     run_cleaning("references", "0002_text_without_control_characters")
-    run_cleaning("articles", "0008_text_without_control_characters")
-    run_cleaning("reviews", "0004_text_without_control_characters")
+    run_cleaning("articles", "0011_text_without_control_characters")
+    run_cleaning("reviews", "0008_text_without_control_characters")
 
     topic.refresh_from_db(), reference.refresh_from_db(), member.refresh_from_db(), article.refresh_from_db(), question.refresh_from_db()
     assert (topic.name, topic.description) == ("Neuroendocrine", "Line one\nline two")
