@@ -7,3 +7,4 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from . import cache  # noqa: F401  connects the page-cache invalidation signals
+        from . import understanding  # noqa: F401  keeps the focus dictionary in step with editors' saves

@@ -73,6 +73,7 @@ def _plain(text):
 
 
 SEARCH_FIELDS = ["search_question", "search_summary", "search_body"]
+QUESTION_COLUMN, SUMMARY_COLUMN, BODY_COLUMN = SEARCH_FIELDS  # what follow-up matching reads
 
 
 def search_fields(revision):

@@ -1,0 +1,90 @@
+"""Follow-up matches: the public articles that answer a reader's question, each with why it was chosen.
+
+Order: articles on the question's focus that answer the kind of question asked; then the same focus,
+other kinds; then, only to fill the list, a full-text search over the question's own meaningful
+words (its question sentences, without stop words or the story around them).
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from . import search as engine
+from .models import Article, QuestionType
+from .understanding import understand
+
+MAX_FOCI = 3
+MAX_CANDIDATES = 200  # articles per question considered for ranking (a focus has a handful)
+
+
+@dataclass
+class FollowUpAnswer:
+    """The articles matching a question and what we understood of it."""
+
+    articles: list = field(default_factory=list)  # each with .match_reason
+    focus: str = ""  # the focus as articles name it, "" when none was recognised
+    question_type: str = ""
+
+    @property
+    def type_label(self):
+        return QuestionType(self.question_type).label if self.question_type else ""
+
+
+def _stem(word):
+    return re.sub(r"(ies|es|s|ing|ed)$", "", word) if len(word) > 4 else word
+
+
+def _overlap(terms, text):
+    """How many of the question's meaningful words the article's question uses."""
+    words = {_stem(w) for w in re.findall(r"[^\W_]+", (text or "").lower())}
+    return sum(1 for term in terms if _stem(term) in words)
+
+
+def _reason(article):
+    label = QuestionType(article.question_type).label if article.question_type in QuestionType.values else ""
+    return f"About {article.focus}: {label}" if label else f"About {article.focus}"
+
+
+def follow_up_matches(text, *, exclude=(), limit=5):
+    """Up to `limit` public articles answering the question, best first, as a FollowUpAnswer."""
+    understood = understand(text)
+    foci = understood.foci[:MAX_FOCI]
+    asked = understood.question_type
+    answer = FollowUpAnswer(question_type=asked)
+    exclude = list(exclude)
+    ids = set().union(*(f.article_ids for f in foci)) if foci else set()
+    if ids:
+        columns = ["pk", "slug", "question", "focus", "question_type", "live_revision_id", engine.QUESTION_COLUMN]
+        candidates = list(
+            Article.objects.public().filter(pk__in=list(ids)[:MAX_CANDIDATES]).exclude(pk__in=exclude).only(*columns)
+        )
+
+        def rank(article):
+            focus_index = next(i for i, f in enumerate(foci) if article.pk in f.article_ids)
+            wanted = asked or QuestionType.INFORMATION  # no kind asked: what it is comes first
+            return (
+                article.question_type != wanted,
+                focus_index,
+                -_overlap(understood.terms, getattr(article, engine.QUESTION_COLUMN) or article.question),
+                article.live_revision_id is None,  # reviewed answers before pending ones
+                article.question,
+            )
+
+        candidates.sort(key=rank)
+        for article in candidates[:limit]:
+            article.match_reason = _reason(article)
+        answer.articles = candidates[:limit]
+        if answer.articles:
+            primary = next((a for a in candidates if a.pk in foci[0].article_ids), answer.articles[0])
+            answer.focus = primary.focus
+    missing = limit - len(answer.articles)
+    if missing > 0 and understood.terms:
+        taken = exclude + [a.pk for a in answer.articles]
+        for article in engine.similar_articles(" ".join(understood.terms), exclude=taken, limit=missing):
+            shared = [t for t in understood.terms if _stem(t) in (article.question or "").lower()]
+            article.match_reason = (
+                "Shares the words " + ", ".join(f"“{t}”" for t in shared[:3]) + " with your question"
+                if shared
+                else "Shares words with your question"
+            )
+            answer.articles.append(article)
+    return answer
