@@ -149,16 +149,21 @@ class FocusMatch:
         return (self.end - self.start) * self.similarity
 
 
+def _capitals(word):
+    """"MS", "ALL", "AIDS" may name a focus even where the lower-case word is a common one; "I" does not."""
+    return len(word) > 1 and word.isupper()
+
+
 def _spans(words, max_words=MAX_NAME_WORDS):
     """Every run of up to max_words words that neither starts nor ends with a noise word, with its span."""
     for start in range(len(words)):
-        if words[start].lower() in STOP_WORDS:
+        if words[start].lower() in STOP_WORDS and not _capitals(words[start]):
             continue
         for end in range(start + 1, min(len(words), start + max_words) + 1):
-            capitals = len(words[start]) > 1 and words[start].isupper()  # "MS", "AIDS" may be foci; "I" is not
-            if end - start == 1 and words[start].lower() in NOISE and not capitals:
+            last = words[end - 1]
+            if end - start == 1 and last.lower() in NOISE and not _capitals(last):
                 continue
-            if words[end - 1].lower() in STOP_WORDS:
+            if last.lower() in STOP_WORDS and not _capitals(last):
                 continue
             yield start, end
 
