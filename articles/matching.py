@@ -76,15 +76,23 @@ def follow_up_matches(text, *, exclude=(), limit=5):
         if answer.articles:
             primary = next((a for a in candidates if a.pk in foci[0].article_ids), answer.articles[0])
             answer.focus = primary.focus
-    missing = limit - len(answer.articles)
-    if missing > 0 and understood.terms:
-        taken = exclude + [a.pk for a in answer.articles]
-        for article in engine.similar_articles(" ".join(understood.terms), exclude=taken, limit=missing):
-            shared = [t for t in understood.terms if _stem(t) in (article.question or "").lower()]
-            article.match_reason = (
-                "Shares the words " + ", ".join(f"“{t}”" for t in shared[:3]) + " with your question"
-                if shared
-                else "Shares words with your question"
-            )
-            answer.articles.append(article)
+    if len(answer.articles) < limit and understood.terms:
+        answer.articles += _full_text(understood, exclude + [a.pk for a in answer.articles], limit - len(answer.articles), any_word=not foci)
     return answer
+
+
+def _full_text(understood, exclude, limit, *, any_word):
+    """Articles sharing the question's meaningful words: all of them, then (with no focus found) any of them."""
+    text = " ".join(understood.terms)
+    found = list(engine.search(text, mode="all").exclude(pk__in=exclude)[:limit])
+    if any_word and len(found) < limit:
+        # Any word: ranking every article holding one costs more, so only when no focus guided us.
+        found += engine.similar_articles(text, exclude=exclude + [a.pk for a in found], limit=limit - len(found))
+    for article in found:
+        shared = [t for t in understood.terms if _stem(t) in (article.question or "").lower()]
+        article.match_reason = (
+            "Shares the words " + ", ".join(f"“{t}”" for t in shared[:3]) + " with your question"
+            if shared
+            else "Shares words with your question"
+        )
+    return found

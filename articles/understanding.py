@@ -25,7 +25,7 @@ MAX_TEXT = 2000  # longer text is cut: the question is near the start or the end
 MAX_NAME_WORDS = 8
 FUZZY_THRESHOLD = 0.55
 FUZZY_MIN_LENGTH = 5
-MAX_FUZZY_CANDIDATES = 40
+MAX_FUZZY_CANDIDATES = 24
 _TOKEN = re.compile(r"[^\W_]+")
 _APOSTROPHE = re.compile(r"(?<=\w)['’`](?=\w)")
 
@@ -50,7 +50,15 @@ STORY_WORDS = frozenset(
     person man woman boy girl lately recently recent went go going came come coming see saw seen try tried
     think thought feel felt feeling keep kept lot lots little bit bad good better worse""".split()
 )
+# Words that say which kind of question it is (recognised separately), not what it is about.
+TYPE_WORDS = frozenset(
+    """cause causes caused causing symptom symptoms sign signs treat treated treating treatment treatments cure
+    test tests tested diagnose diagnosed diagnosis prevent prevention avoid risk outlook prognosis common rare
+    inherited inherit hereditary passed families family genetic gene genes mutation mutations behind research
+    trials trial clinical stage stages complications happen happens live living""".split()
+)
 NOISE = STOP_WORDS | STORY_WORDS
+_NOT_TERMS = NOISE | TYPE_WORDS
 # Generic heads an eponym drops in lay use: "Alzheimer's disease" is also just "alzheimers".
 _EPONYM_HEADS = ("disease", "syndrome", "disorder")
 
@@ -67,9 +75,19 @@ def tokens(text):
     return _TOKEN.findall(fold(text))
 
 
+# "a clot in her leg" is "a clot in the leg": possessives inside a name are all one.
+_POSSESSIVES = frozenset("my his her their your our its".split())
+
+
+def canonical(word):
+    """A lower-case word as names compare it."""
+    word = word.lower()
+    return "the" if word in _POSSESSIVES else word
+
+
 def normalise(text):
-    """A name as the dictionary stores it: lower case, words only, single spaces."""
-    return " ".join(tokens(text)).lower()
+    """A name as the dictionary stores it: lower case, words only, single spaces, possessives as "the"."""
+    return " ".join(canonical(word) for word in tokens(text))
 
 
 # --- The focus dictionary ---------------------------------------------------------------------------------
@@ -194,7 +212,7 @@ def _choose(matches):
 def recognise_foci(text):
     """The foci named in the text (longest, exact matches first; then close spellings)."""
     words = tokens(str(text or "")[:MAX_TEXT])
-    lower = [w.lower() for w in words]
+    lower = [canonical(w) for w in words]
     spans = {}
     for start, end in _spans(words):
         spans.setdefault(" ".join(lower[start:end]), []).append((start, end))
@@ -206,9 +224,9 @@ def recognise_foci(text):
             match = found.setdefault((start, end), FocusMatch(name, start, end))
             match.article_ids.add(article_id)
     exact = _choose(found.values())
-    covered = {i for m in exact for i in range(m.start, m.end)}
-    fuzzy = _fuzzy_matches(words, covered)
-    return _choose(exact + fuzzy)
+    if exact:
+        return exact  # close spellings are for questions that name no focus exactly (and cost a query)
+    return _choose(_fuzzy_matches(words, set()))
 
 
 # --- Close spellings ---------------------------------------------------------------------------------------
@@ -275,14 +293,16 @@ def _fuzzy_matches(words, covered):
 def _pg_similar(phrases):
     """(phrase, name, similarity) for dictionary names close to each phrase, through the trigram index."""
     with connection.cursor() as cursor:
+        # The % operator's threshold drives the trigram index: at our threshold it reads few rows.
         cursor.execute(
-            """
-            SELECT c.phrase, n.name, similarity(n.name, c.phrase)
+            f"""
+            SET pg_trgm.similarity_threshold = {FUZZY_THRESHOLD};
+            SELECT c.phrase, n.name, n.score
             FROM unnest(%s::text[]) AS c(phrase)
             JOIN LATERAL (
-                SELECT DISTINCT name FROM articles_focusname
+                SELECT name, similarity(name, c.phrase) AS score FROM articles_focusname
                 WHERE name %% c.phrase AND NOT is_abbreviation
-                ORDER BY name <-> c.phrase LIMIT 5
+                ORDER BY score DESC, name LIMIT 10
             ) n ON true
             """,
             [phrases],
@@ -396,9 +416,15 @@ class Understanding:
 
 
 def content_terms(text, limit=8):
-    """The question sentences' meaningful words: no stop words, no story words, no digits alone."""
-    words = [w.lower() for w in tokens(" ".join(question_sentences(text)))]
-    terms = [w for w in dict.fromkeys(words) if w not in NOISE and len(w) > 2 and not w.isdigit()]
+    """The question sentences' meaningful words (no stop, story or type words); the whole text's if they have few."""
+
+    def terms_of(part):
+        words = [w.lower() for w in tokens(part)]
+        return [w for w in dict.fromkeys(words) if w not in _NOT_TERMS and len(w) > 2 and not w.isdigit()]
+
+    terms = terms_of(" ".join(question_sentences(text)))
+    if len(terms) < 2:
+        terms = list(dict.fromkeys(terms + terms_of(str(text or "")[:MAX_TEXT])))
     return terms[:limit]
 
 

@@ -52,7 +52,7 @@ def focus_of(text):
         ("my doctor thinks I have a DVT, what now?", "dvt"),  # abbreviation, as written
         ("what is adult ALL", "all"),
         ("is sugar diabetes the same as diabetes?", "sugar diabetes"),  # lay name (articles.lay_names)
-        ("I have a blood clot in my leg after a flight", "clot in my leg"),
+        ("I have a blood clot in my leg after a flight", "blood clot in the leg"),  # "my" or "the" alike
         ("my granny had alzheimers, what causes it", "alzheimers"),  # eponym without "disease", no apostrophe
         ("What causes Alzheimer’s disease?", "alzheimers disease"),  # curly apostrophe
         ("what are the first signs of type 2 diabetes", "type 2 diabetes"),  # multi-word, via the lay names
