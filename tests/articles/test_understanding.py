@@ -282,3 +282,19 @@ def test_when_nothing_matches_the_reader_is_told_honestly(client, library):
     """No article answers it: say so, and that the question is kept for the editors."""
     html = ask(client, library["dvt_info"], "Зачем нужен витамин К новорождённым?").content.decode()
     assert "We found no article on our site that answers it yet. Your question is kept for our editors" in html
+
+
+def test_an_editor_gives_an_article_a_focus_and_synonyms_in_the_admin(client, library):
+    """The admin form has the focus fields; what the editor types is what readers' questions find."""
+    from tests.factories import article_admin_data, make_user
+
+    client.force_login(make_user("focus-editor", superuser=True))
+    article = library["swelling"]
+    form = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert 'name="focus"' in form and 'name="focus_synonyms"' in form and 'name="question_type"' in form
+    data = article_admin_data(article, focus="Ankle swelling", focus_synonyms="swollen ankles\npuffy feet", question_type="causes")
+    response = client.post(f"/admin/articles/article/{article.pk}/change/", data)
+    assert response.status_code == 302
+    answer = follow_up_matches("Why are my feet so puffy? puffy feet every night", limit=1)
+    assert questions(answer) == ["Why do ankles swell in the evening?"]
+    assert answer.articles[0].match_reason == "About Ankle swelling: causes"
