@@ -8,12 +8,18 @@ words (its question sentences, without stop words or the story around them).
 import re
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db.models.expressions import RawSQL
+
 from . import search as engine
 from .models import Article, QuestionType
 from .understanding import understand
 
 MAX_FOCI = 3
 MAX_CANDIDATES = 200  # articles per question considered for ranking (a focus has a handful)
+# What a match needs: its link, its explanation and its tie-breaks (never the long body).
+SHOWN = ["pk", "slug", "question", "focus", "question_type", "live_revision_id", engine.QUESTION_COLUMN]
+MAX_POOL = 500  # articles ranked by the any-word full-text fallback, so its cost does not grow with the site
 
 
 @dataclass
@@ -53,9 +59,8 @@ def follow_up_matches(text, *, exclude=(), limit=5):
     exclude = list(exclude)
     ids = set().union(*(f.article_ids for f in foci)) if foci else set()
     if ids:
-        columns = ["pk", "slug", "question", "focus", "question_type", "live_revision_id", engine.QUESTION_COLUMN]
         candidates = list(
-            Article.objects.public().filter(pk__in=list(ids)[:MAX_CANDIDATES]).exclude(pk__in=exclude).only(*columns)
+            Article.objects.public().filter(pk__in=list(ids)[:MAX_CANDIDATES]).exclude(pk__in=exclude).only(*SHOWN)
         )
 
         def rank(article):
@@ -84,10 +89,14 @@ def follow_up_matches(text, *, exclude=(), limit=5):
 def _full_text(understood, exclude, limit, *, any_word):
     """Articles sharing the question's meaningful words: all of them, then (with no focus found) any of them."""
     text = " ".join(understood.terms)
-    found = list(engine.search(text, mode="all").exclude(pk__in=exclude)[:limit])
-    if any_word and len(found) < limit:
-        # Any word: ranking every article holding one costs more, so only when no focus guided us.
-        found += engine.similar_articles(text, exclude=exclude + [a.pk for a in found], limit=limit - len(found))
+    if engine.is_postgres():
+        found = _in_questions(understood.terms, exclude, limit, operator="&")
+        if any_word and len(found) < limit:
+            found += _in_questions(understood.terms, exclude + [a.pk for a in found], limit - len(found), operator="|")
+    else:
+        found = list(engine.search(text, mode="all").exclude(pk__in=exclude)[:limit])
+        if any_word and len(found) < limit:
+            found += engine.similar_articles(text, exclude=exclude + [a.pk for a in found], limit=limit - len(found))
     for article in found:
         shared = [t for t in understood.terms if _stem(t) in (article.question or "").lower()]
         article.match_reason = (
@@ -96,3 +105,22 @@ def _full_text(understood, exclude, limit, *, any_word):
             else "Shares words with your question"
         )
     return found
+
+
+def _in_questions(terms, exclude, limit, *, operator):
+    """Public articles whose question holds all ("&") or any ("|") of the words, best first (PostgreSQL).
+
+    Only the question is searched, through its own index (migration 0008): ranking every article whose
+    long body mentions a common word is what made the old matching slow, and an article about a thing
+    names it in its question. At most MAX_POOL matches are ranked, so the cost does not grow with the site.
+    """
+    terms = [term for term in terms if term.isalnum()][:8]  # letters and digits only: safe as raw tsquery
+    if not terms:
+        return []
+    query = SearchQuery(f" {operator} ".join(terms), config=engine.CONFIG, search_type="raw")
+    vector = RawSQL(f"to_tsvector('{engine.CONFIG}'::regconfig, \"articles_article\".\"{engine.QUESTION_COLUMN}\")", [])
+    vector.output_field = SearchVectorField()
+    matching = Article.objects.public().annotate(qv=vector).filter(qv=query).exclude(pk__in=exclude)
+    pool = list(matching.order_by().values_list("pk", flat=True)[:MAX_POOL])  # a list: the raw column needs no alias
+    ranked = Article.objects.filter(pk__in=pool).annotate(rank=SearchRank(vector, query)).only(*SHOWN)
+    return list(ranked.order_by("-rank", "question")[:limit])

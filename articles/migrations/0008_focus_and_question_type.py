@@ -6,17 +6,21 @@ from django.db import migrations, models
 
 
 TRIGRAM_INDEX = "CREATE INDEX focusname_name_trgm_idx ON articles_focusname USING GIN (name gin_trgm_ops)"
+# Follow-up matching's full-text fallback searches questions only (articles.matching._in_questions).
+QUESTION_INDEX = "CREATE INDEX article_question_vector_idx ON articles_article USING GIN (to_tsvector('english'::regconfig, search_question))"
 
 
 def add_trigram_index(apps, schema_editor):
     # Misspelt foci are found by trigram similarity (pg_trgm); SQLite does it in Python.
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(TRIGRAM_INDEX)
+        schema_editor.execute(QUESTION_INDEX)
 
 
 def drop_trigram_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS focusname_name_trgm_idx")
+        schema_editor.execute("DROP INDEX IF EXISTS article_question_vector_idx")
 
 
 class Migration(migrations.Migration):
