@@ -28,6 +28,7 @@ from django.utils.safestring import mark_safe
 from .models import Article
 
 CONFIG = "english"
+QUESTION_COLUMN = "search_question"  # the displayed question's column, as follow-up matching reads it
 MAX_QUERY_LENGTH = 200
 MAX_TERMS_ALL = 8
 MAX_TERMS_ANY = 30
@@ -73,7 +74,6 @@ def _plain(text):
 
 
 SEARCH_FIELDS = ["search_question", "search_summary", "search_body"]
-QUESTION_COLUMN, SUMMARY_COLUMN, BODY_COLUMN = SEARCH_FIELDS  # what follow-up matching reads
 
 
 def search_fields(revision):
