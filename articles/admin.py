@@ -169,7 +169,7 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["question"]}
     autocomplete_fields = ["topic"]
     readonly_fields = ["status"]
-    fields = ["question", "slug", "summary", "topic", "credit", "is_demo", "status"]
+    fields = ["question", "slug", "summary", "topic", "focus", "focus_synonyms", "question_type", "credit", "is_demo", "status"]
     inlines = [AnswerSectionInline, CitationInline, RelatedQuestionInline]
     date_hierarchy = "created"
 

@@ -6,5 +6,6 @@ class ArticlesConfig(AppConfig):
     name = "articles"
 
     def ready(self):
-        # Receivers of articles.signals.publication_changed: the published copy, then the page cache.
-        from . import cache, publishing  # noqa: F401
+        # Receivers of articles.signals.publication_changed (the published copy, then the page cache), and
+        # the focus dictionary kept in step with editors' saves.
+        from . import cache, publishing, understanding  # noqa: F401

@@ -29,6 +29,7 @@ from references.models import Reference
 from .medquad import MEDQUAD_KEY, MEDQUAD_REFERENCE, SOURCE_KEY, MedQuADEntry
 from .models import AnswerSection, Article, ArticleRevision, Citation, Topic
 from .revisions import CitationError, content_hash, content_of, new_revision, render
+from .understanding import refresh_focus_names
 
 REQUIRED_FIELDS = ("source", "qid", "question", "answer", "url")
 
@@ -240,6 +241,9 @@ class MedQuADImporter:
                 "summary": entry.summary(),
                 "topic_id": topic_ids[entry.external_id],
                 "credit": entry.credit,
+                "focus": entry.focus,
+                "focus_synonyms": entry.focus_synonyms,
+                "question_type": entry.question_type,
             }
             if article is None:
                 article = Article(
@@ -256,7 +260,11 @@ class MedQuADImporter:
             articles.append(article)
         Article.objects.bulk_create(new_articles)
         # The working copy only (auto_now does not fire in bulk_update, so "modified" is set above).
-        Article.objects.bulk_update(changed_articles, ["question", "summary", "topic", "credit", "is_demo", "modified"])
+        Article.objects.bulk_update(
+            changed_articles,
+            ["question", "summary", "topic", "credit", "is_demo", "modified", "focus", "focus_synonyms", "question_type"],
+        )
+        refresh_focus_names(new_articles + changed_articles)
 
         old_ids = [article.pk for article in existing.values()]
         sections, citations = self._write_sections_and_citations(items, articles, old_ids, sources)

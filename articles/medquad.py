@@ -11,6 +11,10 @@ from dataclasses import dataclass
 
 from django.utils.text import slugify
 
+from .models import QuestionType
+
+QUESTION_TYPES = frozenset(QuestionType.values)
+
 SOURCES = {
     # MedQuAD source code: (publisher, how the section heading reads after "From")
     "CancerGov": ("National Cancer Institute", "the National Cancer Institute"),
@@ -124,6 +128,12 @@ def _escape_inline(text):
     return re.sub(r"^(\d+)\.", r"\1\\.", text)
 
 
+def _synonyms(values):
+    """The row's synonyms as clean one-line names (MedQuAD gives a list of strings)."""
+    names = [" ".join(str(v).split())[:200] for v in values or [] if isinstance(v, str)]
+    return list(dict.fromkeys(name for name in names if name))
+
+
 @dataclass
 class MedQuADEntry:
     """One question-answer pair, ready to become an article."""
@@ -138,6 +148,8 @@ class MedQuADEntry:
     url: str
     body: str
     credit: str
+    focus_synonyms: str = ""  # one per line, as editors type them in the admin
+    question_type: str = ""
 
     @classmethod
     def from_row(cls, row):
@@ -157,6 +169,8 @@ class MedQuADEntry:
             url=row["url"],
             body=body,
             credit=CREDIT.format(publisher=publisher, url=row["url"]),
+            focus_synonyms="\n".join(_synonyms(row.get("synonyms"))),
+            question_type=row["qtype"] if row.get("qtype") in QUESTION_TYPES else "",
         )
 
     def summary(self, limit=280):

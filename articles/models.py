@@ -38,6 +38,27 @@ class Status(models.TextChoices):
     APPROVED = "approved", "Approved"
 
 
+class QuestionType(models.TextChoices):
+    """The kind of question an article answers (MedQuAD's question types)."""
+
+    INFORMATION = "information", "what it is"
+    CAUSES = "causes", "causes"
+    SYMPTOMS = "symptoms", "symptoms"
+    EXAMS = "exams and tests", "tests and diagnosis"
+    TREATMENT = "treatment", "treatment"
+    PREVENTION = "prevention", "prevention"
+    OUTLOOK = "outlook", "outlook"
+    COMPLICATIONS = "complications", "complications"
+    STAGES = "stages", "stages"
+    SUSCEPTIBILITY = "susceptibility", "who is at risk"
+    FREQUENCY = "frequency", "how common it is"
+    INHERITANCE = "inheritance", "inheritance"
+    GENETIC_CHANGES = "genetic changes", "genetic changes"
+    CONSIDERATIONS = "considerations", "living with it"
+    RESEARCH = "research", "research and clinical trials"
+    SUPPORT = "support groups", "support groups"
+
+
 class Topic(models.Model):
     name = models.CharField(max_length=200, unique=True, validators=[no_control_characters])
     slug = models.SlugField(max_length=200, unique=True)
@@ -126,6 +147,21 @@ class Article(models.Model):
         blank=True,
         editable=False,
         help_text="Identifier of imported content (e.g. “medquad:CancerGov:0000001_1-1”), so a re-import updates in place.",
+    )
+    focus = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="What the question is about, by its usual name: a condition, drug, test or topic (e.g. “Deep vein thrombosis”).",
+    )
+    focus_synonyms = models.TextField(
+        blank=True,
+        help_text="Other names readers use for the focus, one per line: abbreviations (DVT), lay names (blood clot in the leg), older names.",
+    )
+    question_type = models.CharField(
+        max_length=30,
+        choices=QuestionType.choices,
+        blank=True,
+        help_text="The kind of question the article answers; follow-up questions asking the same kind about the same focus find it first.",
     )
     related_questions = models.ManyToManyField(
         "self", through="RelatedQuestion", symmetrical=False, related_name="+", blank=True
@@ -421,6 +457,23 @@ class ArticleRevision(RecordModel):
         """Sections and references for a reader: their audience's version, else the default."""
         audiences = self.rendered.get("audiences", {})
         return audiences.get(audience) or audiences.get(DEFAULT_AUDIENCE) or {"sections": [], "references": []}
+
+
+class FocusName(models.Model):
+    """One name an article's focus goes by (its focus or a synonym), normalised, for follow-up matching.
+
+    Derived from Article.focus and Article.focus_synonyms by articles.understanding.refresh_focus_names.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="focus_names")
+    name = models.CharField(max_length=300, help_text="Lower case, punctuation removed, single spaces.")
+    is_abbreviation = models.BooleanField(default=False, help_text="Written in capitals (DVT): matched only as written.")
+
+    class Meta:
+        indexes = [models.Index(fields=["name"], name="focusname_name_idx")]
+
+    def __str__(self):
+        return self.name
 
 
 class FollowUpQuestion(models.Model):

@@ -32,6 +32,7 @@ from django.utils.safestring import mark_safe
 from .models import Article, SearchSynonym
 
 CONFIG = "english"
+QUESTION_COLUMN = "published_question"  # the displayed question's column, as follow-up matching reads it
 MAX_QUERY_LENGTH = 200
 MAX_TERMS_ALL = 8
 MAX_TERMS_ANY = 30

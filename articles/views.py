@@ -14,6 +14,7 @@ from .audience import COOKIE_MAX_AGE, COOKIE_NAME, audience_of
 from .cache import cache_article_page
 from .follow_up import client_hash, is_rate_limited, is_site_rate_limited, rate_limit, store_question
 from .forms import AudienceForm, FollowUpForm
+from .matching import follow_up_matches
 from .models import Article, Audience, Status, Topic
 
 SEARCH_PAGE_SIZE = 10
@@ -98,8 +99,8 @@ def follow_up(request, slug):
         return article_detail(request, slug, follow_up_form=form, http_status=429)
     text = form.cleaned_data["text"]
     question = store_question(article=article, text=text, audience=audience_of(request), client=client)
-    matches = engine.similar_articles(text, exclude=[article.pk], limit=5)
-    sent = {"question": question, "matches": matches}
+    answer = follow_up_matches(text, exclude=[article.pk], limit=5)
+    sent = {"question": question, "matches": answer.articles, "understood": answer}
     return article_detail(request, slug, follow_up_sent=sent)
 
 

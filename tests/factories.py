@@ -203,6 +203,9 @@ def article_admin_data(article, **changes):
         "summary": article.summary,
         "topic": article.topic_id or "",
         "credit": article.credit,
+        "focus": article.focus,
+        "focus_synonyms": article.focus_synonyms,
+        "question_type": article.question_type,
         "is_demo": "on" if article.is_demo else "",
         "lock_version": str(article.lock_version),
     }

@@ -1,0 +1,126 @@
+"""Follow-up matches: the public articles that answer a reader's question, each with why it was chosen.
+
+Order: articles on the question's focus that answer the kind of question asked; then the same focus,
+other kinds; then, only to fill the list, a full-text search over the question's own meaningful
+words (its question sentences, without stop words or the story around them).
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db.models.expressions import RawSQL
+
+from . import search as engine
+from .models import Article, QuestionType
+from .understanding import understand
+
+MAX_FOCI = 3
+MAX_CANDIDATES = 200  # articles per question considered for ranking (a focus has a handful)
+# What a match needs: its link, its explanation and its tie-breaks (never the long body).
+SHOWN = ["pk", "slug", "focus", "question_type", "live_revision_id", engine.QUESTION_COLUMN]
+MAX_POOL = 500  # articles ranked by the any-word full-text fallback, so its cost does not grow with the site
+
+
+@dataclass
+class FollowUpAnswer:
+    """The articles matching a question and what we understood of it."""
+
+    articles: list = field(default_factory=list)  # each with .match_reason
+    focus: str = ""  # the focus as articles name it, "" when none was recognised
+    question_type: str = ""
+
+    @property
+    def type_label(self):
+        return QuestionType(self.question_type).label if self.question_type else ""
+
+
+def _stem(word):
+    return re.sub(r"(ies|es|s|ing|ed)$", "", word) if len(word) > 4 else word
+
+
+def _overlap(terms, text):
+    """How many of the question's meaningful words the article's question uses."""
+    words = {_stem(w) for w in re.findall(r"[^\W_]+", (text or "").lower())}
+    return sum(1 for term in terms if _stem(term) in words)
+
+
+def _reason(article):
+    label = QuestionType(article.question_type).label if article.question_type in QuestionType.values else ""
+    return f"About {article.focus}: {label}" if label else f"About {article.focus}"
+
+
+def follow_up_matches(text, *, exclude=(), limit=5):
+    """Up to `limit` public articles answering the question, best first, as a FollowUpAnswer."""
+    understood = understand(text)
+    foci = understood.foci[:MAX_FOCI]
+    asked = understood.question_type
+    answer = FollowUpAnswer(question_type=asked)
+    exclude = list(exclude)
+    ids = set().union(*(f.article_ids for f in foci)) if foci else set()
+    if ids:
+        candidates = list(
+            Article.objects.answered().filter(pk__in=list(ids)[:MAX_CANDIDATES]).exclude(pk__in=exclude).only(*SHOWN)
+        )
+
+        def rank(article):
+            focus_index = next(i for i, f in enumerate(foci) if article.pk in f.article_ids)
+            wanted = asked or QuestionType.INFORMATION  # no kind asked: what it is comes first
+            return (
+                article.question_type != wanted,
+                focus_index,
+                -_overlap(understood.terms, getattr(article, engine.QUESTION_COLUMN)),
+                article.live_revision_id is None,  # reviewed answers before pending ones
+                article.published_question,
+            )
+
+        candidates.sort(key=rank)
+        for article in candidates[:limit]:
+            article.match_reason = _reason(article)
+        answer.articles = candidates[:limit]
+        if answer.articles:
+            primary = next((a for a in candidates if a.pk in foci[0].article_ids), answer.articles[0])
+            answer.focus = primary.focus
+    if len(answer.articles) < limit and understood.terms:
+        answer.articles += _full_text(understood, exclude + [a.pk for a in answer.articles], limit - len(answer.articles), any_word=not foci)
+    return answer
+
+
+def _full_text(understood, exclude, limit, *, any_word):
+    """Articles sharing the question's meaningful words: all of them, then (with no focus found) any of them."""
+    text = " ".join(understood.terms)
+    if engine.is_postgres():
+        found = _in_questions(understood.terms, exclude, limit, operator="&")
+        if any_word and len(found) < limit:
+            found += _in_questions(understood.terms, exclude + [a.pk for a in found], limit - len(found), operator="|")
+    else:
+        found = list(engine.search(text, mode="all").exclude(pk__in=exclude)[:limit])
+        if any_word and len(found) < limit:
+            found += engine.similar_articles(text, exclude=exclude + [a.pk for a in found], limit=limit - len(found))
+    for article in found:
+        shared = [t for t in understood.terms if _stem(t) in (article.published_question or "").lower()]
+        article.match_reason = (
+            "Shares the words " + ", ".join(f"“{t}”" for t in shared[:3]) + " with your question"
+            if shared
+            else "Shares words with your question"
+        )
+    return found
+
+
+def _in_questions(terms, exclude, limit, *, operator):
+    """Public articles whose question holds all ("&") or any ("|") of the words, best first (PostgreSQL).
+
+    Only the question is searched, through its own index (migration 0013): ranking every article whose
+    long body mentions a common word is what made the old matching slow, and an article about a thing
+    names it in its question. At most MAX_POOL matches are ranked, so the cost does not grow with the site.
+    """
+    terms = [term for term in terms if term.isalnum()][:8]  # letters and digits only: safe as raw tsquery
+    if not terms:
+        return []
+    query = SearchQuery(f" {operator} ".join(terms), config=engine.CONFIG, search_type="raw")
+    vector = RawSQL(f"to_tsvector('{engine.CONFIG}'::regconfig, \"articles_article\".\"{engine.QUESTION_COLUMN}\")", [])
+    vector.output_field = SearchVectorField()
+    matching = Article.objects.answered().annotate(qv=vector).filter(qv=query).exclude(pk__in=exclude)
+    pool = list(matching.order_by().values_list("pk", flat=True)[:MAX_POOL])  # a list: the raw column needs no alias
+    ranked = Article.objects.filter(pk__in=pool).annotate(rank=SearchRank(vector, query)).only(*SHOWN)
+    return list(ranked.order_by("-rank", "published_question")[:limit])

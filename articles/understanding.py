@@ -1,0 +1,434 @@
+"""Understanding a reader's question: what it is about (its focus) and what kind of question it is.
+
+The focus dictionary is the site's own: every article's focus and its synonyms (MedQuAD gives them;
+editors type them in the admin), plus the lay names in ``articles.lay_names``, stored normalised in
+``FocusName`` rows by ``refresh_focus_names``. A question is matched against it longest name first,
+case- and punctuation-insensitively; words left over are compared by trigram similarity (pg_trgm on
+PostgreSQL, the same measure computed in Python on SQLite) so "alzhimers" still finds Alzheimer's.
+The question type is recognised with rules over the question's own sentences.
+"""
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Max
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from .lay_names import LAY_NAMES
+from .models import Article, FocusName, QuestionType
+
+MAX_TEXT = 2000  # longer text is cut: the question is near the start or the end, not in the middle
+MAX_NAME_WORDS = 8
+FUZZY_THRESHOLD = 0.55
+FUZZY_MIN_LENGTH = 5
+MAX_FUZZY_CANDIDATES = 24
+_TOKEN = re.compile(r"[^\W_]+")
+_APOSTROPHE = re.compile(r"(?<=\w)['’`](?=\w)")
+
+# Words that carry no focus: grammar, and the story around a question ("my husband asked the doctor").
+STOP_WORDS = frozenset(
+    """a about above after again against all also am an and any anything are as at be because been before being
+    below between both but by can cannot could did do does doing done down during each either else ever every
+    few for from further get gets getting got had has have having he her here hers herself him himself his how
+    i if in into is it its itself just know like made make many may me might mine more most much must my myself
+    no nor not now of off on once one only or other our ours out over own please really right said same say she
+    should so some something still such than thank thanks that the their theirs them themselves then there these
+    they thing things this those though through thus to too under until up upon us very want was way we well were
+    what when where whether which while who whom whose why will with would yes yet you your yours yourself""".split()
+)
+STORY_WORDS = frozenset(
+    """hi hello dear sir madam doctor doctors dr nurse husband wife mother mom mum father dad son daughter
+    brother sister aunt uncle grandmother grandma grandfather grandpa grandson granddaughter friend friends
+    boyfriend girlfriend partner baby child children kid kids family parents parent cousin neighbour neighbor
+    year years month months week weeks day days ago last since old age aged today yesterday tomorrow morning
+    evening night tell told asked ask wondering wonder worried worry scared help advice question questions
+    answer thank thanks appreciate regards sorry confused hope hoping need needs someone anyone everyone people
+    person man woman boy girl lately recently recent went go going came come coming see saw seen try tried
+    think thought feel felt feeling keep kept lot lots little bit bad good better worse""".split()
+)
+# Words that say which kind of question it is (recognised separately), not what it is about.
+TYPE_WORDS = frozenset(
+    """cause causes caused causing symptom symptoms sign signs treat treated treating treatment treatments cure
+    test tests tested diagnose diagnosed diagnosis prevent prevention avoid risk outlook prognosis common rare
+    inherited inherit hereditary passed families family genetic gene genes mutation mutations behind research
+    trials trial clinical stage stages complications happen happens live living""".split()
+)
+NOISE = STOP_WORDS | STORY_WORDS
+_NOT_TERMS = NOISE | TYPE_WORDS
+# Generic heads an eponym drops in lay use: "Alzheimer's disease" is also just "alzheimers".
+_EPONYM_HEADS = ("disease", "syndrome", "disorder")
+
+
+def fold(text):
+    """Text with accents removed and apostrophes inside words dropped ("Ménière's" -> "Menieres")."""
+    text = unicodedata.normalize("NFKD", str(text or ""))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _APOSTROPHE.sub("", text)
+
+
+def tokens(text):
+    """The words of a text as written (accents folded), in order."""
+    return _TOKEN.findall(fold(text))
+
+
+# "a clot in her leg" is "a clot in the leg": possessives inside a name are all one.
+_POSSESSIVES = frozenset("my his her their your our its".split())
+
+
+def canonical(word):
+    """A lower-case word as names compare it."""
+    word = word.lower()
+    return "the" if word in _POSSESSIVES else word
+
+
+def normalise(text):
+    """A name as the dictionary stores it: lower case, words only, single spaces, possessives as "the"."""
+    return " ".join(canonical(word) for word in tokens(text))
+
+
+# --- The focus dictionary ---------------------------------------------------------------------------------
+
+
+def _is_abbreviation(name):
+    """A name written in capitals (DVT, ALS): it must be matched as written, "als" or "all" are words."""
+    words = tokens(name)
+    return len(words) == 1 and sum(ch.isupper() for ch in words[0]) >= 2 and words[0].upper() == words[0]
+
+
+def names_for(focus, synonyms=""):
+    """The (normalised name, is abbreviation) pairs an article's focus goes by."""
+    written = [focus, *str(synonyms or "").splitlines()]
+    written += LAY_NAMES_BY_FOCUS.get(normalise(focus), [])
+    names = {}
+    for name in written:
+        key = normalise(name)
+        if not key:
+            continue
+        names.setdefault(key, _is_abbreviation(name) or key in NOISE)
+        words = key.split()
+        # "Alzheimer's disease" -> "alzheimers": the possessive marks an eponym readers shorten.
+        if len(words) == 2 and words[1] in _EPONYM_HEADS and re.search(r"\w['’]s\b", name, re.I):
+            names.setdefault(words[0], False)
+    return [(key, abbreviation) for key, abbreviation in names.items() if len(key) <= 300]
+
+
+LAY_NAMES_BY_FOCUS = {normalise(focus): names for focus, names in LAY_NAMES.items()}
+
+
+def refresh_focus_names(articles):
+    """Rewrite the FocusName rows of these articles from their focus and synonyms."""
+    articles = [a for a in articles if a.pk]
+    if not articles:
+        return
+    FocusName.objects.filter(article_id__in=[a.pk for a in articles]).delete()
+    FocusName.objects.bulk_create(
+        [
+            FocusName(article_id=a.pk, name=name, is_abbreviation=abbreviation)
+            for a in articles
+            if a.focus
+            for name, abbreviation in names_for(a.focus, a.focus_synonyms)
+        ],
+        batch_size=2000,
+    )
+
+
+@receiver(post_save, sender=Article, dispatch_uid="articles.understanding.focus_changed")
+def _focus_changed(sender, instance, update_fields=None, raw=False, **kwargs):
+    # Editors change the focus in the admin; saves that cannot touch it cost nothing.
+    if raw or (update_fields is not None and not {"focus", "focus_synonyms"} & set(update_fields)):
+        return
+    refresh_focus_names([instance])
+
+
+# --- Recognising the focus ------------------------------------------------------------------------------------
+
+
+@dataclass
+class FocusMatch:
+    """A focus name found in the reader's text."""
+
+    name: str  # normalised dictionary name
+    start: int  # word span in the reader's text
+    end: int
+    similarity: float = 1.0  # 1.0 for an exact match
+    article_ids: set = field(default_factory=set)
+
+    @property
+    def exact(self):
+        return self.similarity >= 1.0
+
+    @property
+    def strength(self):
+        """Longer and exact matches are more telling than short or approximate ones."""
+        return (self.end - self.start) * self.similarity
+
+
+def _capitals(word):
+    """"MS", "ALL", "AIDS" may name a focus even where the lower-case word is a common one; "I" does not."""
+    return len(word) > 1 and word.isupper()
+
+
+def _spans(words, max_words=MAX_NAME_WORDS):
+    """Every run of up to max_words words that neither starts nor ends with a noise word, with its span."""
+    for start in range(len(words)):
+        if words[start].lower() in STOP_WORDS and not _capitals(words[start]):
+            continue
+        for end in range(start + 1, min(len(words), start + max_words) + 1):
+            last = words[end - 1]
+            if end - start == 1 and last.lower() in NOISE and not _capitals(last):
+                continue
+            if last.lower() in STOP_WORDS and not _capitals(last):
+                continue
+            yield start, end
+
+
+def _exact_rows(candidates):
+    """FocusName rows (name, is_abbreviation, article id) whose name is one of the candidates."""
+    rows = []
+    candidates = list(candidates)
+    for chunk in range(0, len(candidates), 900):  # SQLite's limit on query parameters
+        rows += FocusName.objects.filter(name__in=candidates[chunk : chunk + 900]).values_list(
+            "name", "is_abbreviation", "article_id"
+        )
+    return rows
+
+
+def _choose(matches):
+    """Non-overlapping matches, strongest (longest, then exact) first."""
+    chosen, taken = [], set()
+    for match in sorted(matches, key=lambda m: (-m.strength, m.start)):
+        span = set(range(match.start, match.end))
+        if span & taken:
+            continue
+        taken |= span
+        chosen.append(match)
+    return chosen
+
+
+def recognise_foci(text):
+    """The foci named in the text (longest, exact matches first; then close spellings)."""
+    words = tokens(str(text or "")[:MAX_TEXT])
+    lower = [canonical(w) for w in words]
+    spans = {}
+    for start, end in _spans(words):
+        spans.setdefault(" ".join(lower[start:end]), []).append((start, end))
+    found = {}
+    for name, abbreviation, article_id in _exact_rows(spans):
+        for start, end in spans[name]:
+            if abbreviation and not all(w.isupper() for w in words[start:end]):
+                continue  # "all" is not ALL (acute lymphoblastic leukaemia)
+            match = found.setdefault((start, end), FocusMatch(name, start, end))
+            match.article_ids.add(article_id)
+    exact = _choose(found.values())
+    if exact:
+        return exact  # close spellings are for questions that name no focus exactly (and cost a query)
+    return _choose(_fuzzy_matches(words, set()))
+
+
+# --- Close spellings ---------------------------------------------------------------------------------------
+
+
+def trigrams(text):
+    """pg_trgm's trigrams of a text: each word lower-cased, padded with two spaces before and one after."""
+    grams = set()
+    for word in _TOKEN.findall(str(text).lower()):
+        padded = f"  {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+def similarity(a, b):
+    """pg_trgm's similarity(): shared trigrams over all trigrams of the two texts."""
+    ta, tb = trigrams(a), trigrams(b)
+    if not ta or not tb:
+        return 0.0
+    shared = len(ta & tb)
+    return shared / (len(ta) + len(tb) - shared)
+
+
+def _fuzzy_candidates(words, covered):
+    """Runs of one to three words outside the exact matches, long enough to be misspelt names."""
+    lower = [w.lower() for w in words]
+    candidates = {}
+    for start, end in _spans(words, max_words=3):
+        if covered & set(range(start, end)) or any(w in NOISE for w in lower[start:end]):
+            continue
+        phrase = " ".join(lower[start:end])
+        if len(phrase) >= FUZZY_MIN_LENGTH and not phrase.isdigit():
+            candidates.setdefault(phrase, []).append((start, end))
+        if len(candidates) >= MAX_FUZZY_CANDIDATES:
+            break
+    return candidates
+
+
+def _fuzzy_matches(words, covered):
+    candidates = _fuzzy_candidates(words, covered)
+    if not candidates:
+        return []
+    best = {}  # phrase -> (similarity, name)
+    finder = _pg_similar if connection.vendor == "postgresql" else _python_similar
+    for phrase, name, score in finder(list(candidates)):
+        # A one-word slip is a misspelling; a name of another length is another thing ("pressure ulcers").
+        if score >= FUZZY_THRESHOLD and len(name.split()) == len(phrase.split()):
+            if score > best.get(phrase, (0, ""))[0] or (score == best[phrase][0] and name < best[phrase][1]):
+                best[phrase] = (score, name)
+    if not best:
+        return []
+    ids = defaultdict(set)
+    for name, abbreviation, article_id in _exact_rows({name for _, name in best.values()}):
+        if not abbreviation:
+            ids[name].add(article_id)
+    matches = []
+    for phrase, (score, name) in best.items():
+        for start, end in candidates[phrase]:
+            if ids[name]:
+                matches.append(FocusMatch(name, start, end, similarity=round(score, 4), article_ids=set(ids[name])))
+    return matches
+
+
+def _pg_similar(phrases):
+    """(phrase, name, similarity) for dictionary names close to each phrase, through the trigram index."""
+    with connection.cursor() as cursor:
+        # The % operator's threshold drives the trigram index: at our threshold it reads few rows.
+        cursor.execute(
+            f"""
+            SET pg_trgm.similarity_threshold = {FUZZY_THRESHOLD};
+            SELECT c.phrase, n.name, n.score
+            FROM unnest(%s::text[]) AS c(phrase)
+            JOIN LATERAL (
+                SELECT name, similarity(name, c.phrase) AS score FROM articles_focusname
+                WHERE name %% c.phrase AND NOT is_abbreviation
+                ORDER BY score DESC, name LIMIT 10
+            ) n ON true
+            """,
+            [phrases],
+        )
+        return cursor.fetchall()
+
+
+class _TrigramIndex:
+    """All dictionary names by trigram, for the Python similarity search on SQLite."""
+
+    def __init__(self, names):
+        self.names = names
+        self.grams = [trigrams(name) for name in names]
+        self.postings = defaultdict(list)
+        for index, grams in enumerate(self.grams):
+            for gram in grams:
+                self.postings[gram].append(index)
+
+    def similar(self, phrase, limit=5):
+        grams = trigrams(phrase)
+        shared = Counter()
+        for gram in grams:
+            shared.update(self.postings.get(gram, ()))
+        scored = [(n / (len(grams) + len(self.grams[i]) - n), self.names[i]) for i, n in shared.items()]
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        return scored[:limit]
+
+
+_index_cache = {"key": None, "index": None}
+
+
+def _python_similar(phrases):
+    # The index is rebuilt only when the dictionary changed (its row count or newest row differ).
+    key = tuple(FocusName.objects.aggregate(n=Max("id"), c=Max("article_id")).values()) + (FocusName.objects.count(),)
+    if _index_cache["key"] != key:
+        names = sorted(set(FocusName.objects.filter(is_abbreviation=False).values_list("name", flat=True)))
+        _index_cache.update(key=key, index=_TrigramIndex(names))
+    index = _index_cache["index"]
+    return [(phrase, name, score) for phrase in phrases for score, name in index.similar(phrase)]
+
+
+# --- Question type ---------------------------------------------------------------------------------------------
+
+# (type, pattern, weight): the type with the highest total wins; "information" only when nothing else does.
+_TYPE_RULES = [
+    (QuestionType.CAUSES, r"\b(is|was|could|can) (it|that|this|these) (be )?(from|because|caused)\b|\bcaus(e|es|ed|ing)\b|\bwhy (do|does|did|would|am|is|are|have|has|can)\b|\breasons?\b|\btrigger|\bcome from\b|\bhow (do|did|does|can) (you|i|we|he|she|they|people|someone|one|a person) (get|catch|develop)\b|\bbrought on\b|\bresult of\b|\bdue to\b", 2),
+    (QuestionType.SYMPTOMS, r"\bsymptoms?\b|\bsigns?\b|\bhow (do|can|would|will) (i|you|we|one) (know|tell)\b|\bwhat does (it|\w+) feel like\b|\bfeel like\b|\blook like\b|\bwarning\b|\bsymtoms?\b|\bsymptons?\b", 2),
+    (QuestionType.TREATMENT, r"\btreat(ed|ing|ment|ments|s)?\b|\bcured?\b|\bcures\b|\btherap(y|ies)\b|\bmedicines?\b|\bmedications?\b|\bmeds\b|\bdrugs?\b|\bpills?\b|\bsurgery\b|\boperation\b|\bget rid of\b|\bwhat can (i|we|he|she|you) (take|do)\b|\bremed(y|ies)\b|\brelie(f|ve)\b|\bmanag(e|ed|ing|ement)\b|\bheal\b|\bfix\b|\bside effects?\b|\bdosage\b|\bdose\b", 2),
+    (QuestionType.PREVENTION, r"\bprevent(ed|ing|ion|s)?\b|\bavoid\b|\bstop (it|me|him|her|them)?\s*(from )?(getting|happening|coming)\b|\b(lower|reduce|cut) (my|the|his|her|our|your)? ?(risk|chances?)\b|\bprotect\b|\bvaccin|\bkeep from\b", 2),
+    (QuestionType.EXAMS, r"\btests?\b|\btested\b|\btesting\b|\bdiagnos|\bscans?\b|\bcheck(ed)? for\b|\bscreen(ing)?\b|\bfind out if\b|\bx-?rays?\b|\bmri\b|\bbiopsy\b|\bblood work\b|\bdetect", 2),
+    (QuestionType.OUTLOOK, r"\boutlook\b|\bprognosis\b|\blife expectancy\b|\bhow long (will|can|does|do|would)\b|\bsurviv|\bdie\b|\bdying\b|\bfatal\b|\bdeadly\b|\bgo away\b|\bget better\b|\brecover|\bpermanent\b|\bnormal life\b|\bchances?\b", 2),
+    (QuestionType.COMPLICATIONS, r"\bcomplications?\b|\blead to\b|\bcan it cause\b|\bproblems? (can|could|does) it cause\b|\blong[- ]term effects?\b|\bdamage\b", 2),
+    (QuestionType.STAGES, r"\bstages?\b|\bstaging\b|\bhow advanced\b|\bhow far (has )?it spread\b|\bgrade\b", 2),
+    (QuestionType.SUSCEPTIBILITY, r"\bat risk\b|\brisk factors?\b|\bwho (gets|can get|is likely|is at risk|are at risk)\b|\bmore likely\b|\bmy risk\b|\bam i likely\b|\bwho is affected\b", 2),
+    (QuestionType.FREQUENCY, r"\bhow common\b|\bhow many (people|americans|children|kids|men|women)\b|\bhow often\b|\bprevalen|\bhow rare\b|\bis it rare\b|\bis it common\b|\bincidence\b", 3),
+    (QuestionType.INHERITANCE, r"\binherit|\bhereditary\b|\bruns? in (the |my |our )?famil|\bpass(ed)? (it )?(on|down)\b|\bis (it|this|that) genetic\b|\bget it from (my|his|her|their) |\b(children|kids|son|daughter|baby) (get|have|inherit)|\bin the genes\b|\bfrom (my|his|her) (mother|father|mom|dad|parents)\b", 2),
+    (QuestionType.GENETIC_CHANGES, r"\bgenes?\b|\bmutations?\b|\bgenetic changes?\b|\bdna\b|\bchromosomes?\b|\bwhich gene\b|\bgene change", 3),
+    (QuestionType.CONSIDERATIONS, r"\bwhat to do for\b|\blive with\b|\bliving with\b|\bcop(e|ing)\b|\bdiet\b|\bwhat (can|should) (i|he|she|we) eat\b|\bfoods?\b|\bexercise\b|\bcare for\b|\bcaring for\b|\bday to day\b|\bdaily life\b", 1),
+    (QuestionType.RESEARCH, r"\bresearch\b|\bclinical trials?\b|\bnew treatments?\b|\bstud(y|ies)\b|\blatest\b|\bbeing done\b|\bbreakthrough", 2),
+    (QuestionType.SUPPORT, r"\bsupport\b|\bother (people|families) (with|who)\b|\btalk to others\b", 3),
+    (QuestionType.INFORMATION, r"\bwhat (is|are|s)\b|\bwhat does \w+ mean\b|\bmeaning\b|\btell me about\b|\bexplain\b|\bdefin|\binformation\b|\bmore about\b", 1),
+]
+_COMPILED_RULES = [(qtype, re.compile(pattern, re.IGNORECASE), weight) for qtype, pattern, weight in _TYPE_RULES]
+_SENTENCE = re.compile(r"(?<=[.?!])\s+|\n+")
+_QUESTION_START = re.compile(
+    r"^\s*(what|whats|how|why|is|are|can|could|does|do|did|should|will|would|which|who|where|when|any|tell|explain|"
+    r"i (want|would like|need) to know|i wonder|wondering|please)\b",
+    re.IGNORECASE,
+)
+
+
+def question_sentences(text):
+    """The sentences that ask something (a question mark or a question word first); all if none does."""
+    text = fold(str(text or "")[:MAX_TEXT])
+    sentences = [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
+    asking = [s for s in sentences if s.endswith("?") or _QUESTION_START.match(s)]
+    return asking or sentences
+
+
+def recognise_type(text):
+    """The kind of question asked (a QuestionType value), or "" when the text does not say."""
+    scores = Counter()
+    for sentence in question_sentences(text):
+        for qtype, pattern, weight in _COMPILED_RULES:
+            hits = len(pattern.findall(sentence))
+            if hits:
+                scores[qtype] += weight * hits
+    if not scores:
+        return ""
+    specific = {qtype: score for qtype, score in scores.items() if qtype != QuestionType.INFORMATION}
+    if specific:
+        order = [qtype for qtype, _, _ in _TYPE_RULES]
+        return max(specific, key=lambda qtype: (specific[qtype], -order.index(qtype)))
+    return QuestionType.INFORMATION.value
+
+
+# --- Together --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Understanding:
+    """What we made of a reader's question."""
+
+    foci: list  # FocusMatch, strongest first
+    question_type: str  # a QuestionType value or ""
+    terms: list  # the question's own meaningful words, for the full-text fallback
+
+    @property
+    def type_label(self):
+        return QuestionType(self.question_type).label if self.question_type else ""
+
+
+def content_terms(text, limit=8):
+    """The question sentences' meaningful words (no stop, story or type words); the whole text's if they have few."""
+
+    def terms_of(part):
+        words = [w.lower() for w in tokens(part)]
+        return [w for w in dict.fromkeys(words) if w not in _NOT_TERMS and len(w) > 2 and not w.isdigit()]
+
+    terms = terms_of(" ".join(question_sentences(text)))
+    if len(terms) < 2:
+        terms = list(dict.fromkeys(terms + terms_of(str(text or "")[:MAX_TEXT])))
+    return terms[:limit]
+
+
+def understand(text):
+    """The focus, question type and meaningful words of a reader's question."""
+    text = str(text or "")[:MAX_TEXT]
+    return Understanding(foci=recognise_foci(text), question_type=recognise_type(text), terms=content_terms(text))

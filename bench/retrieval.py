@@ -1,0 +1,105 @@
+"""Follow-up matching quality and speed: today's similar_articles (baseline) against follow_up_matches.
+
+Scores the hand-written development set (bench/data/followup-dev.jsonl) and the generated set
+(followup-generated.jsonl) with MRR@10, P@1 and recall@10, and times each call (p50/p95), on every
+database given, in one run. Each database must hold the MedQuAD import (python manage.py import_medquad).
+
+Usage: python bench/retrieval.py --sqlite /tmp/bench.sqlite3 --postgres postgres://user@127.0.0.1:54352/db
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SETS = {"dev (hand-written)": "followup-dev.jsonl", "generated (synonym x type)": "followup-generated.jsonl"}
+K = 10
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def score(ranked, relevant):
+    """(reciprocal rank within K, hit at 1, recall within K) of one ranked list of external ids."""
+    rr = next((1 / (i + 1) for i, eid in enumerate(ranked[:K]) if eid in relevant), 0.0)
+    return rr, float(bool(ranked) and ranked[0] in relevant), len(set(ranked[:K]) & relevant) / len(relevant)
+
+
+def run_here():
+    """Score both methods on the database of DATABASE_URL; print JSON."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qa_site.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from articles.matching import follow_up_matches
+    from articles.models import Article
+    from articles.search import similar_articles
+
+    ids = dict(Article.objects.public().values_list("pk", "external_id"))
+    methods = {
+        "baseline": lambda text: [ids[a.pk] for a in similar_articles(text, limit=K)],
+        "new": lambda text: [ids[a.pk] for a in follow_up_matches(text, limit=K).articles],
+    }
+    result = {"engine": connection.vendor, "articles": len(ids), "sets": {}}
+    for label, filename in SETS.items():
+        items = [json.loads(line) for line in (DATA / filename).open()]
+        missing = sum(1 for item in items if not set(item["answers"]) & set(ids.values()))
+        result["sets"][label] = {"questions": len(items), "unanswerable_here": missing}
+        for name, method in methods.items():
+            method(items[0]["question"])  # warm caches (connection, dictionary index) before timing
+            scores, timings = [], []
+            for item in items:
+                started = time.perf_counter()
+                ranked = method(item["question"])
+                timings.append((time.perf_counter() - started) * 1000)
+                scores.append(score(ranked, set(item["answers"])))
+            result["sets"][label][name] = {
+                "MRR@10": round(statistics.mean(s[0] for s in scores), 3),
+                "P@1": round(statistics.mean(s[1] for s in scores), 3),
+                "recall@10": round(statistics.mean(s[2] for s in scores), 3),
+                "p50 ms": round(percentile(timings, 50), 1),
+                "p95 ms": round(percentile(timings, 95), 1),
+            }
+    print(json.dumps(result))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sqlite", help="path of a SQLite database holding the import")
+    parser.add_argument("--postgres", help="URL of a PostgreSQL database holding the import")
+    parser.add_argument("--here", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.here:
+        return run_here()
+    urls = ([f"sqlite:///{Path(args.sqlite).resolve()}"] if args.sqlite else []) + ([args.postgres] if args.postgres else [])
+    if not urls:
+        parser.error("give --sqlite and/or --postgres")
+    print(f"{'engine':<11}{'set':<28}{'method':<10}{'MRR@10':>8}{'P@1':>7}{'R@10':>7}{'p50 ms':>9}{'p95 ms':>9}")
+    for url in urls:
+        env = dict(os.environ, DATABASE_URL=url)
+        output = subprocess.run([sys.executable, __file__, "--here"], env=env, check=True, capture_output=True, text=True).stdout
+        result = json.loads(output.strip().splitlines()[-1])
+        for label, figures in result["sets"].items():
+            for name in ("baseline", "new"):
+                f = figures[name]
+                print(
+                    f"{result['engine']:<11}{label:<28}{name:<10}{f['MRR@10']:>8.3f}{f['P@1']:>7.3f}{f['recall@10']:>7.3f}"
+                    f"{f['p50 ms']:>9.1f}{f['p95 ms']:>9.1f}"
+                )
+        print(f"  ({result['engine']}: {result['articles']} public articles; questions per set and unanswerable here: "
+              + ", ".join(f"{k} {v['questions']}/{v['unanswerable_here']}" for k, v in result["sets"].items()) + ")")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,300 @@
+"""Understanding a reader's follow-up question: its focus, its kind, and the articles that answer it."""
+
+import pytest
+from django.db import connection
+
+from articles.matching import follow_up_matches
+from articles.models import FocusName, QuestionType
+from articles.understanding import content_terms, names_for, question_sentences, recognise_foci, recognise_type, similarity
+from tests.factories import make_approved_article, make_article
+
+DVT_NAMES = "DVT\nVenous thrombosis of the leg"
+
+
+def make_focus_article(question, focus, question_type, synonyms="", **kwargs):
+    """A public article about a focus, answering one kind of question."""
+    return make_approved_article(
+        question, focus=focus, focus_synonyms=synonyms, question_type=question_type, guidelines=kwargs.pop("text", question), **kwargs
+    )
+
+
+@pytest.fixture
+def library(db):
+    """A small site: deep vein thrombosis (three kinds), diabetes and type 2 diabetes, Alzheimer's, ALL."""
+    return {
+        "dvt_causes": make_focus_article("What causes deep vein thrombosis?", "Deep Vein Thrombosis", "causes", DVT_NAMES),
+        "dvt_treatment": make_focus_article("How is deep vein thrombosis treated?", "Deep Vein Thrombosis", "treatment", DVT_NAMES),
+        "dvt_info": make_focus_article("What is deep vein thrombosis?", "Deep Vein Thrombosis", "information", DVT_NAMES),
+        "diabetes_symptoms": make_focus_article("What are the symptoms of diabetes?", "Diabetes", "symptoms"),
+        "type2_symptoms": make_focus_article("What are the symptoms of type 2 diabetes?", "Diabetes Type 2", "symptoms"),
+        "alzheimer_causes": make_focus_article("What causes Alzheimer's disease?", "Alzheimer's Disease", "causes"),
+        "all_info": make_focus_article(
+            "What is adult acute lymphoblastic leukemia?", "Adult Acute Lymphoblastic Leukemia", "information", "ALL"
+        ),
+        "swelling": make_approved_article(
+            "Why do ankles swell in the evening?", guidelines="Swelling of the ankles in the evening has many causes."
+        ),
+    }
+
+
+def focus_of(text):
+    """The dictionary name of the strongest focus recognised in the text, or None."""
+    foci = recognise_foci(text)
+    return foci[0].name if foci else None
+
+
+# --- Focus recognition -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("my doctor thinks I have a DVT, what now?", "dvt"),  # abbreviation, as written
+        ("what is adult ALL", "all"),
+        ("is sugar diabetes the same as diabetes?", "sugar diabetes"),  # lay name (articles.lay_names)
+        ("I have a blood clot in my leg after a flight", "blood clot in the leg"),  # "my" or "the" alike
+        ("my granny had alzheimers, what causes it", "alzheimers"),  # eponym without "disease", no apostrophe
+        ("What causes Alzheimer’s disease?", "alzheimers disease"),  # curly apostrophe
+        ("what are the first signs of type 2 diabetes", "type 2 diabetes"),  # multi-word, via the lay names
+        ("symptoms of DEEP-VEIN thrombosis!!", "deep vein thrombosis"),  # case and punctuation
+    ],
+)
+def test_focus_is_recognised_in_lay_wording_and_abbreviations(library, text, expected):
+    """Abbreviations, lay names and multi-word foci are found, the longest name winning."""
+    assert focus_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("what causes alzhimers", "alzheimers"),
+        ("how is deep vien thrombosis treated", "deep vein thrombosis"),
+        ("what are the symptoms of diabettes", "diabetes"),
+    ],
+)
+def test_misspelt_foci_are_found_by_similarity(library, text, expected):
+    """A misspelt focus is matched by trigram similarity, on PostgreSQL and on SQLite alike."""
+    match = recognise_foci(text)[0]
+    assert (match.name, match.exact) == (expected, False)
+
+
+def test_words_that_are_also_abbreviations_do_not_match_in_lower_case(library):
+    """"all" is a word; only "ALL" names the leukaemia."""
+    assert focus_of("are all these pills safe to take together") is None
+    assert focus_of("I have ALL") == "all"
+
+
+def test_the_longest_name_wins_over_a_shorter_one_inside_it(library):
+    """"Type 2 diabetes" is one focus, not "diabetes" plus noise."""
+    foci = recognise_foci("my dad has diabetes type 2 and numb feet")
+    assert [f.name for f in foci] == ["diabetes type 2"]
+
+
+def test_editors_synonyms_feed_the_dictionary_and_follow_their_changes(library):
+    """Changing an article's synonyms in the admin changes what readers' questions find."""
+    article = library["dvt_causes"]
+    assert FocusName.objects.filter(article=article, name="venous thrombosis of the leg").exists()
+    article.focus_synonyms = "Leg clot"
+    article.save()
+    assert FocusName.objects.filter(article=article, name="leg clot").exists()
+    assert not FocusName.objects.filter(article=article, name="venous thrombosis of the leg").exists()
+
+
+@pytest.mark.once
+def test_names_for_a_focus_include_the_eponym_short_form_and_flag_abbreviations():
+    """Alzheimer's disease is also "alzheimers"; capitals mark an abbreviation matched as written."""
+    names = dict(names_for("Alzheimer's disease", "AD\nSenile dementia of the Alzheimer type"))
+    assert names["alzheimers disease"] is False and names["alzheimers"] is False
+    assert names["ad"] is True
+    assert names["senile dementia of the alzheimer type"] is False
+
+
+@pytest.mark.once
+@pytest.mark.parametrize(
+    "a, b, expected",
+    [("word", "two words", 0.36363637), ("alzhimers", "alzheimers", 0.61538464), ("diabetes", "diabetes", 1.0), ("", "x", 0.0)],
+)
+def test_python_similarity_is_pg_trgm_similarity(a, b, expected):
+    """The SQLite fallback scores spellings exactly as pg_trgm's similarity() does (values from PostgreSQL 15)."""
+    assert similarity(a, b) == pytest.approx(expected, abs=1e-6)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="compares with PostgreSQL's own pg_trgm")
+@pytest.mark.django_db
+def test_python_similarity_agrees_with_pg_trgm_on_the_database():
+    """The Python measure and pg_trgm give the same score for misspellings readers make."""
+    pairs = [("alzhimers", "alzheimers"), ("deep vien thrombosis", "deep vein thrombosis"), ("athsma", "asthma"), ("gout", "gouty arthritis")]
+    with connection.cursor() as cursor:
+        for a, b in pairs:
+            cursor.execute("SELECT similarity(%s, %s)", [a, b])
+            assert similarity(a, b) == pytest.approx(cursor.fetchone()[0], abs=1e-6)
+
+
+# --- Question type ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.once
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("What is gout exactly?", QuestionType.INFORMATION),
+        ("why do I keep getting kidney stones", QuestionType.CAUSES),
+        ("is that from his heart pills?", QuestionType.CAUSES),
+        ("how do I know if my chest pain is angina", QuestionType.SYMPTOMS),
+        ("what can I take for the pain", QuestionType.TREATMENT),
+        ("how can I avoid getting the flu", QuestionType.PREVENTION),
+        ("what test tells if I have celiac", QuestionType.EXAMS),
+        ("how long can someone live with ALS", QuestionType.OUTLOOK),
+        ("what complications can diabetes lead to", QuestionType.COMPLICATIONS),
+        ("what are the stages of breast cancer", QuestionType.STAGES),
+        ("who is at risk for osteoporosis", QuestionType.SUSCEPTIBILITY),
+        ("how common is down syndrome", QuestionType.FREQUENCY),
+        ("does it run in families? will my kids get it", QuestionType.INHERITANCE),
+        ("which gene mutation causes fragile x", QuestionType.GENETIC_CHANGES),
+        ("what to do for kidney stones at home, what diet helps", QuestionType.CONSIDERATIONS),
+        ("are there clinical trials for parkinsons", QuestionType.RESEARCH),
+        ("where can I find a support group for caregivers", QuestionType.SUPPORT),
+        ("my daughter has eczema", ""),
+    ],
+)
+def test_question_type_is_recognised_for_every_type(text, expected):
+    """Each MedQuAD question type is recognised in lay wording; a bare statement asks no type."""
+    assert recognise_type(text) == expected
+
+
+@pytest.mark.once
+def test_long_stories_are_reduced_to_their_question_sentences():
+    """The story around a question does not drive its type or its search words."""
+    text = (
+        "My husband is 70. He had an MI last year and has been on several pills since then. "
+        "The doctor changed his dose in March. Now his ankles swell every evening. Could that be from his heart pills?"
+    )
+    assert question_sentences(text) == ["Could that be from his heart pills?"]
+    assert recognise_type(text) == QuestionType.CAUSES
+    assert content_terms(text) == ["heart", "pills"]
+
+
+# --- Ranking -----------------------------------------------------------------------------------------------------
+
+
+def questions(answer):
+    return [a.question for a in answer.articles]
+
+
+def test_same_focus_and_type_first_then_same_focus_then_full_text(library):
+    """Asked why DVT happens: the causes article, then other DVT articles, then articles sharing words."""
+    answer = follow_up_matches("My mother got a DVT after her hip operation. Why does it happen?", limit=5)
+    assert questions(answer)[0] == "What causes deep vein thrombosis?"
+    assert set(questions(answer)[1:3]) == {"How is deep vein thrombosis treated?", "What is deep vein thrombosis?"}
+    assert answer.focus == "Deep Vein Thrombosis"
+    assert answer.type_label == "causes"
+    assert answer.articles[0].match_reason == "About Deep Vein Thrombosis: causes"
+
+
+def test_a_long_story_question_finds_its_focus_first_and_story_words_do_not_pull_pages_in(library):
+    """Story words ("mother", "evening", "ankles") do not outrank the question's focus."""
+    text = (
+        "Hello, my mother is 78 and her ankles swell every evening, and last week the doctor found a blood clot "
+        "in her leg. She is very worried and so am I. How is it treated and will she need pills for ever? Thank you"
+    )
+    answer = follow_up_matches(text, limit=3)
+    assert questions(answer)[0] == "How is deep vein thrombosis treated?"
+
+
+def test_without_a_recognised_focus_full_text_matches_say_so(library):
+    """No focus: articles sharing the question's words, explained as such."""
+    answer = follow_up_matches("why do my ankles swell in the evening", limit=3)
+    assert questions(answer)[0] == "Why do ankles swell in the evening?"
+    assert answer.focus == ""
+    assert answer.articles[0].match_reason.startswith("Shares the words")
+
+
+def test_private_drafts_are_never_matched(library):
+    """Only public articles are offered, whatever their focus."""
+    draft = make_article("DVT draft notes", status="draft", focus="Deep Vein Thrombosis", question_type="causes")
+    answer = follow_up_matches("what causes DVT", limit=10)
+    assert draft.question not in questions(answer)
+    assert questions(answer)[0] == "What causes deep vein thrombosis?"
+
+
+def test_the_same_top_result_on_every_database(library):
+    """The SQLite fallback and PostgreSQL agree on the fixture's top answers (this test runs on both)."""
+    expected = {
+        "what causes alzhimers": "What causes Alzheimer's disease?",
+        "signs of type 2 diabetes?": "What are the symptoms of type 2 diabetes?",
+        "symptoms of diabetis": "What are the symptoms of diabetes?",
+        "how do they treat a DVT": "How is deep vein thrombosis treated?",
+    }
+    assert {text: questions(follow_up_matches(text, limit=1))[0] for text in expected} == expected
+
+
+HOSTILE = [
+    "",
+    " \t\n ",
+    "x" * 10_000,
+    "what causes DVT " * 700,  # 10 KB of a real question
+    "DVT\x00\x01\x07 causes\x1b[31m?",
+    "the of and is it what how why",
+    "糖尿病の原因は何ですか",
+    "Что вызывает тромбоз глубоких вен?",
+    "ما هي أسباب الجلطة؟",
+    "'; DROP TABLE articles_article; --",
+    "DVT' OR 1=1 --",
+    "deep & vein | !thrombosis <-> (causes:*)",
+    "%_\\%' ESCAPE",
+    "<script>alert(1)</script> DVT",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_input_gets_a_sensible_answer_and_no_error(library, text):
+    """Empty, huge, control characters, stop words only, other scripts, SQL and tsquery syntax: no error."""
+    answer = follow_up_matches(text, limit=5)
+    assert len(answer.articles) <= 5
+    if "DVT" in text:  # the focus is still found amid the noise
+        assert answer.focus == "Deep Vein Thrombosis"
+    if not text.strip() or text.startswith("the of"):
+        assert answer.articles == []
+
+
+# --- What the reader sees ------------------------------------------------------------------------------------------
+
+
+def ask(client, article, text):
+    return client.post(f"/articles/{article.slug}/follow-up/", {"text": text, "website": ""}, REMOTE_ADDR="10.0.0.9")
+
+
+def test_the_reader_sees_the_right_article_first_with_a_plain_explanation(client, library):
+    """A long story-style question: the right answer first, and why, in plain words."""
+    text = (
+        "My mum (81) came back from a long coach trip with one swollen calf and the GP said DVT. "
+        "She takes lots of tablets already. What causes this? Should we have done something?"
+    )
+    html = ask(client, library["swelling"], text).content.decode()
+    sent = html[html.index("Articles that may answer it now") :]
+    assert "We read your question as about <strong>Deep Vein Thrombosis</strong>, asking about <strong>causes</strong>." in sent
+    first = sent.index("<li>")
+    assert sent.index("What causes deep vein thrombosis?", first) < sent.index("How is deep vein thrombosis treated?", first)
+    assert "About Deep Vein Thrombosis: causes" in sent
+
+
+def test_when_nothing_matches_the_reader_is_told_honestly(client, library):
+    """No article answers it: say so, and that the question is kept for the editors."""
+    html = ask(client, library["dvt_info"], "Зачем нужен витамин К новорождённым?").content.decode()
+    assert "We found no article on our site that answers it yet. Your question is kept for our editors" in html
+
+
+def test_an_editor_gives_an_article_a_focus_and_synonyms_in_the_admin(client, library):
+    """The admin form has the focus fields; what the editor types is what readers' questions find."""
+    from tests.factories import article_admin_data, make_user
+
+    client.force_login(make_user("focus-editor", superuser=True))
+    article = library["swelling"]
+    form = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert 'name="focus"' in form and 'name="focus_synonyms"' in form and 'name="question_type"' in form
+    data = article_admin_data(article, focus="Ankle swelling", focus_synonyms="swollen ankles\npuffy feet", question_type="causes")
+    response = client.post(f"/admin/articles/article/{article.pk}/change/", data)
+    assert response.status_code == 302
+    answer = follow_up_matches("Why are my feet so puffy? puffy feet every night", limit=1)
+    assert questions(answer) == ["Why do ankles swell in the evening?"]
+    assert answer.articles[0].match_reason == "About Ankle swelling: causes"
