@@ -72,7 +72,7 @@ def test_stepper_marks_the_current_step_for_screen_readers(client, article):
 def test_citations_link_to_numbered_reference_items(client, article):
     soup = soup_of(client.get(article.get_absolute_url()))
     hrefs = [a["href"] for a in soup.select("sup.citations a")]
-    assert hrefs == ["#ref-1", "#ref-2", "#ref-1"]
+    assert hrefs == ["#ref-1", "#ref-1", "#ref-2"]  # "[@r; @g]" reads "1, 2": sorted within the group
     items = soup.select(".references li")
     assert [li["id"] for li in items] == ["ref-1", "ref-2"]
     assert "Guideline title" in text_of(items[0]) and "Study title" in text_of(items[1])
