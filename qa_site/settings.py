@@ -144,6 +144,8 @@ MARKDOWNX_EDITOR_RESIZABLE = True
 REVIEW_INTERVAL_MONTHS = int(os.environ.get("REVIEW_INTERVAL_MONTHS", "12"))
 
 SITE_NAME = os.environ.get("SITE_NAME", "ClinicalAnswers")
+# The public origin used in canonical links, Open Graph tags and JSON-LD, e.g. "https://answers.example.org".
+SITE_URL = os.environ.get("SITE_URL", "")
 
 # Behind a reverse proxy, the META key of the header carrying the reader's address
 # (e.g. "HTTP_X_REAL_IP"), so that follow-up rate limits count readers, not the proxy.
