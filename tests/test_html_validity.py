@@ -36,6 +36,7 @@ def run_vnu(paths):
     return by_file
 
 
+@pytest.mark.once  # valid HTML does not depend on the database engine
 @pytest.mark.django_db
 def test_every_public_page_and_stylesheet_is_valid(client):
     """vnu reports no error on any page type and no error in the CSS; each count is printed."""
