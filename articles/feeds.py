@@ -15,6 +15,10 @@ class NewlyApprovedFeed(Feed):
     def title(self):
         return f"{settings.SITE_NAME}: newly reviewed answers"
 
+    def author_name(self):
+        # RFC 4287: a feed whose entries name no author must name one itself.
+        return settings.SITE_NAME
+
     def items(self):
         return Article.objects.public().approved().select_related("live_revision").order_by("-last_reviewed_at")[:30]
 
