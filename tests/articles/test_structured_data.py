@@ -209,3 +209,42 @@ def test_specialty_is_left_out_when_unknown():
     """Free text maps to a MedicalSpecialty only when its words say which."""
     assert structured_data.specialty_of("Endocrinology and diabetes") == "https://schema.org/Endocrine"
     assert structured_data.specialty_of("Wellness coaching") is None
+
+
+SEED = "/articles/what-is-the-likely-cause-of-neuroendocrine-tumors-nets/"
+
+
+def test_seed_article_json_ld_cites_its_seven_sources_and_claims_no_review(client):
+    """The seed page is pending review: a MedicalWebPage with its citations and date, no reviewer."""
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    (data,) = json_ld_of(client.get(SEED))
+    check_schema(data)
+    assert data["name"] == "What is the likely cause of neuroendocrine tumors (NETs)?"
+    assert len(data["citation"]) == 7 and "dateModified" in data
+    assert not {"lastReviewed", "reviewedBy"} & set(data)
+
+
+def test_demo_approval_names_the_fictional_reviewer_as_such(client):
+    """An NIH answer the demo reviewer approved: reviewedBy is that Person, described as fictional."""
+    from django.core.management import call_command
+
+    call_command("load_demo", "--with-demo-users", password="demo-password-1", stdout=open("/dev/null", "w"))
+    approved = Article.objects.filter(live_revision__isnull=False).order_by("pk").first()
+    (data,) = json_ld_of(client.get(approved.get_absolute_url()))
+    check_schema(data)
+    assert data["reviewedBy"]["@type"] == "Person"
+    assert "Fictional" in data["reviewedBy"]["description"]
+    assert data["lastReviewed"] == approved.last_reviewed_at.date().isoformat()
+    assert data["creativeWorkStatus"].startswith("Demo content")
+
+
+@pytest.mark.once
+def test_every_xss_payload_stays_inside_the_script(xss_payloads):
+    """All 6,613 payloads, as a question: the element has one end tag and the JSON reads back exactly."""
+    for payload in xss_payloads:
+        html = str(structured_data.json_ld_script({"@type": "MedicalWebPage", "name": payload}))
+        body = html[len('<script type="application/ld+json">') : -len("</script>")]
+        assert "<" not in body and ">" not in body, payload
+        assert json.loads(body)["name"] == payload
