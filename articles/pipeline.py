@@ -206,7 +206,7 @@ class _CitationExtension(Extension):
         super().__init__()
 
     def extendMarkdown(self, md):
-        md.inlinePatterns.register(_CitationPattern(md, **self.state), "qa_citations", 120)
+        md.inlinePatterns.register(_CitationPattern(md, **self.state), "qa_citations", 115)  # after links (160) and references (130-170), before emphasis
 
 
 def render_section(text, numbering, known_keys):

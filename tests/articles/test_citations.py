@@ -66,12 +66,14 @@ def test_hostile_title_in_accessible_name_stays_inert():
 
 @pytest.mark.once
 def test_citation_syntax_in_code_or_a_link_title_stays_text():
-    """A group in a code span or a link's title is not a citation, and no placeholder leaks."""
+    """A group in a code span or a link's title or URL is not a citation, and no placeholder leaks."""
     numbering = pipeline.CitationNumbering()
-    html, _ = pipeline.render_section('Write `[@a]`. [Site](https://example.org "[@a]") and [@a].', numbering, {"a"})
+    text = 'Write `[@a]`. [Site](https://example.org "[@a]"), [search](https://example.org/?q=[@a]) and [@a].'
+    html, _ = pipeline.render_section(text, numbering, {"a"})
     soup = BeautifulSoup(html, "html.parser")
     assert soup.find("code").get_text() == "[@a]"
     assert soup.find("a", href="https://example.org")["title"] == "[@a]"
+    assert soup.find("a", string="search")["href"] == "https://example.org/?q=[@a]"
     assert groups_text(html) == ["1"]
     assert "qacite" not in html
 
