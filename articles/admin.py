@@ -114,7 +114,7 @@ class AnswerSectionInline(admin.StackedInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(admin.StackedInline):  # stacked: every field has its own label (axe)
     model = Citation
     extra = 0
     autocomplete_fields = ["reference"]
@@ -122,7 +122,7 @@ class CitationInline(admin.TabularInline):
     verbose_name_plural = "attached references (cite them in the text as [@key])"
 
 
-class RelatedQuestionInline(admin.TabularInline):
+class RelatedQuestionInline(admin.StackedInline):
     model = RelatedQuestion
     fk_name = "article"
     extra = 0

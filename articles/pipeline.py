@@ -12,6 +12,7 @@ site's markup after sanitising, in text only.
 """
 
 import re
+import secrets
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -20,6 +21,7 @@ import markdown
 from django.utils.html import escape
 from html5lib.filters.base import Filter
 from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = frozenset(
@@ -44,12 +46,6 @@ CITATION_IN_GROUP = re.compile(r"@(" + CITATION_KEY + r")")
 
 EXTERNAL_LINK_REL = "nofollow noopener"
 
-# Where a citation goes: placeholders no editor can type (they are removed from editors' text).
-_MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"
-_MARKS = re.compile(f"[{_MARK_OPEN}{_MARK_CLOSE}]")
-_PLACEHOLDER = re.compile(f"{_MARK_OPEN}(\\d+){_MARK_CLOSE}")
-
-
 def is_external(href):
     """True for a link that leaves the site: any scheme, or a host (//host, and /\\host as browsers read it)."""
     # Browsers drop tabs and newlines inside URLs and read backslashes as slashes.
@@ -64,14 +60,12 @@ def is_external(href):
 
 
 class _SiteMarkup(Filter):
-    """After sanitising: external links get rel="nofollow noopener"; no placeholder survives in an attribute."""
+    """After sanitising: external links get rel="nofollow noopener"."""
 
     def __iter__(self):
         for token in super().__iter__():
             if token["type"] in ("StartTag", "EmptyTag"):
                 attributes = token["data"]
-                for name, value in list(attributes.items()):
-                    attributes[name] = _MARKS.sub("", value)
                 href = attributes.get((None, "href"))
                 if token["name"] == "a" and href is not None and is_external(href):
                     attributes[(None, "rel")] = EXTERNAL_LINK_REL
@@ -118,7 +112,7 @@ def sanitize(html):
 
 def markdown_to_html(text):
     """Markdown to sanitised HTML, with no citation handling."""
-    return sanitize(_markdown().convert(_MARKS.sub("", text or "")))
+    return sanitize(_markdown().convert(text or ""))
 
 
 def cited_keys(text):
@@ -131,46 +125,138 @@ def cited_keys(text):
 
 @dataclass
 class CitationNumbering:
-    """Numbers assigned by first use across a whole page, as Wikipedia's Cite does."""
+    """Numbers assigned by first use across a whole page, as Wikipedia's Cite does.
 
+    It also remembers every place a reference is cited (anchor ids, in page order), so the
+    reference list can link back to each of them, and short titles for accessible names.
+    """
+
+    titles: dict = field(default_factory=dict)
     numbers: dict = field(default_factory=dict)
+    places: dict = field(default_factory=dict)
 
     def number(self, key):
         if key not in self.numbers:
             self.numbers[key] = len(self.numbers) + 1
         return self.numbers[key]
 
+    def title_of(self, number):
+        """The short title of reference `number`, or "" where none is known."""
+        for key, n in self.numbers.items():
+            if n == number:
+                return self.titles.get(key, "")
+        return ""
+
+    def new_place(self, number):
+        """A fresh anchor id for one more citation of reference `number` ("cite-3-a", "cite-3-b", …)."""
+        places = self.places.setdefault(number, [])
+        anchor = f"cite-{number}-{backlink_letter(len(places))}"
+        places.append(anchor)
+        return anchor
+
+
+def backlink_letter(index):
+    """a, b, …, z, aa, ab, …: the labels of the back-links of one reference."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def short_title(title, limit=80):
+    """A reference title cut at a word boundary, for an accessible name."""
+    title = " ".join((title or "").split()).rstrip(".")
+    if len(title) <= limit:
+        return title
+    return title[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def collapse_runs(numbers):
+    """Sorted numbers as runs: three or more consecutive become one run ("3–5"); others stay single."""
+    runs = []
+    for n in sorted(set(numbers)):
+        if runs and runs[-1][-1] == n - 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    out = []
+    for run in runs:
+        out.extend([run] if len(run) >= 3 else [[n] for n in run])
+    return out
+
+
+def _citation_link(number, anchor, numbering):
+    title = numbering.title_of(number)
+    label = f"Reference {number}: {title}" if title else f"Reference {number}"
+    return f'<a href="#ref-{number}" id="{anchor}" class="citation" aria-label="{escape(label)}" title="{escape(label)}">{number}</a>'
+
 
 def _citation_html(keys, numbering):
-    links = []
-    for key in keys:
-        n = numbering.number(key)
-        links.append(f'<a href="#ref-{n}" class="citation" title="Reference {n}">{n}</a>')
-    return '<sup class="citations">' + ", ".join(links) + "</sup>"
+    """One citation group: numbers sorted, runs collapsed ("1, 3–5"), each link with an id."""
+    numbers = [numbering.number(key) for key in keys]
+    parts = []
+    for run in collapse_runs(numbers):
+        first = numbering.new_place(run[0])
+        if len(run) == 1:
+            parts.append(_citation_link(run[0], first, numbering))
+            continue
+        # The numbers inside a range have no link of their own: their back-link returns to the range.
+        for n in run[1:-1]:
+            numbering.places.setdefault(n, []).append(first)
+        last = numbering.new_place(run[-1])
+        parts.append(
+            _citation_link(run[0], first, numbering)
+            + '<span aria-hidden="true">–</span><span class="visually-hidden"> to </span>'
+            + _citation_link(run[-1], last, numbering)
+        )
+    return '<sup class="citations">' + ", ".join(parts) + "</sup>"
+
+
+class _CitationPattern(InlineProcessor):
+    """Replaces a known citation group by a placeholder that only ever lands in text.
+
+    It runs after the link patterns, so a group inside a link's URL or title stays text, and
+    never in code or raw HTML. The placeholder carries a per-render nonce nobody can type.
+    """
+
+    def __init__(self, md, *, nonce, groups, known_keys, unknown):
+        super().__init__(CITATION_GROUP.pattern, md)
+        self.nonce, self.groups, self.known_keys, self.unknown = nonce, groups, known_keys, unknown
+
+    def handleMatch(self, m, data):
+        keys = list(dict.fromkeys(CITATION_IN_GROUP.findall(m.group(1))))  # duplicates count once
+        missing = [key for key in keys if key not in self.known_keys]
+        if missing:
+            self.unknown.extend(missing)
+            return None, None, None
+        self.groups.append(keys)
+        return f"{self.nonce}{len(self.groups) - 1}z", m.start(0), m.end(0)
+
+
+class _CitationExtension(Extension):
+    def __init__(self, **state):
+        self.state = state
+        super().__init__()
+
+    def extendMarkdown(self, md):
+        md.inlinePatterns.register(_CitationPattern(md, **self.state), "qa_citations", 115)  # after links (160) and references (130-170), before emphasis
 
 
 def render_section(text, numbering, known_keys):
     """Render one section's Markdown, numbering its citations in the shared numbering.
 
-    Unknown keys are left as the editor typed them (escaped) and reported.
+    Unknown keys are left as the editor typed them (escaped) and reported. The citation
+    markup is ours and is put in after sanitising, numbered in the order readers meet it.
     """
-    unknown = []
-    citations = []  # the site's markup for each placeholder, put in after sanitising
-
-    def replace(match):
-        keys = CITATION_IN_GROUP.findall(match.group(1))
-        missing = [key for key in keys if key not in known_keys]
-        if missing:
-            unknown.extend(missing)
-            return escape(match.group(0))
-        # Duplicates inside one group count once.
-        citations.append(_citation_html(list(dict.fromkeys(keys)), numbering))
-        return f"{_MARK_OPEN}{len(citations) - 1}{_MARK_CLOSE}"
-
-    with_citations = CITATION_GROUP.sub(replace, _MARKS.sub("", text or ""))
-    html = sanitize(_markdown().convert(with_citations))
-    # Placeholders are left in text only (the sanitiser removed any from attributes).
-    return _PLACEHOLDER.sub(lambda match: citations[int(match.group(1))], html), unknown
+    nonce = "qacite" + secrets.token_hex(8) + "n"
+    groups, unknown = [], []
+    md = _markdown()
+    _CitationExtension(nonce=nonce, groups=groups, known_keys=known_keys, unknown=unknown).extendMarkdown(md)
+    html = sanitize(md.convert(text or ""))
+    html = re.sub(re.escape(nonce) + r"(\d+)z", lambda m: _citation_html(groups[int(m.group(1))], numbering), html)
+    return html, unknown
 
 
 def markdownx_preview(text):

@@ -78,7 +78,7 @@ def _section_anchor(kind):
 
 def render_page(content, references_by_key, audience):
     """One reader's page: sections in order, citations numbered by first use, one reference list."""
-    numbering = pipeline.CitationNumbering()
+    numbering = pipeline.CitationNumbering(titles={key: pipeline.short_title(ref.title) for key, ref in references_by_key.items()})
     sections = []
     for section in content["sections"]:
         text = section["versions"].get(audience) or section["versions"][DEFAULT_AUDIENCE]
@@ -87,7 +87,16 @@ def render_page(content, references_by_key, audience):
             raise CitationError(unknown)
         sections.append({"kind": section["kind"], "heading": section["heading"], "anchor": _section_anchor(section["kind"]), "html": html})
     references = [
-        {"number": number, "key": key, "html": str(references_by_key[key].to_ama_html())}
+        {
+            "number": number,
+            "key": key,
+            "html": str(references_by_key[key].to_ama_html()),
+            # Where the reader can go back to: one anchor id per place it is cited, in page order.
+            "backlinks": [
+                {"id": anchor, "label": pipeline.backlink_letter(index)}
+                for index, anchor in enumerate(numbering.places.get(number, []))
+            ],
+        }
         for key, number in sorted(numbering.numbers.items(), key=lambda item: item[1])
     ]
     return {"sections": sections, "references": references}

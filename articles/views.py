@@ -1,17 +1,21 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import search as engine
+from . import structured_data
 from .audience import COOKIE_MAX_AGE, COOKIE_NAME, audience_of
 from .cache import cache_article_page
+from .context_processors import site_url_of
 from .follow_up import client_hash, is_rate_limited, is_site_rate_limited, rate_limit, store_question
 from .forms import AudienceForm, FollowUpForm
 from .matching import follow_up_matches
@@ -28,6 +32,25 @@ def review_steps_done(status):
     if status == Status.APPROVED:
         return values
     return values[: values.index(status)] if status in values else []
+
+
+def _article_structured_data(request, article, revision, page, audience, context):
+    """The page's JSON-LD <script>, from the displayed revision and the review fields."""
+    site_url = site_url_of(request)
+    return structured_data.json_ld_script(
+        structured_data.article_data(
+            article=article,
+            revision=revision,
+            references=page["references"],
+            audience=audience,
+            shown_audience_version=context["has_audience_version"],
+            page_url=site_url + article.get_absolute_url(),
+            site_url=site_url + "/",
+            site_name=settings.SITE_NAME,
+            board_url=site_url + reverse("reviews:board"),
+            topic_url=site_url + article.topic.get_absolute_url() if article.topic else "",
+        )
+    )
 
 
 @cache_article_page  # anonymous readers: cached page, own CSRF token (articles/cache.py)
@@ -70,6 +93,7 @@ def article_detail(request, slug, *, follow_up_form=None, follow_up_sent=None, h
         follow_up_form=follow_up_form or FollowUpForm(),
         follow_up_sent=follow_up_sent,
     )
+    context["structured_data"] = _article_structured_data(request, article, revision, page, audience, context)
     response = render(request, "articles/article_detail.html", context, status=http_status)
     patch_vary_headers(response, ["Cookie"])  # the text depends on the audience cookie
     return response

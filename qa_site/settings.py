@@ -148,6 +148,8 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 FOLLOW_UP_RATE_LIMIT = int(os.environ.get("FOLLOW_UP_RATE_LIMIT", "5"))
 
 SITE_NAME = os.environ.get("SITE_NAME", "ClinicalAnswers")
+# The public origin used in canonical links, Open Graph tags and JSON-LD, e.g. "https://answers.example.org".
+SITE_URL = os.environ.get("SITE_URL", "")
 
 # Behind a reverse proxy, the META key of the header carrying the reader's address
 # (e.g. "HTTP_X_REAL_IP"), so that follow-up rate limits count readers, not the proxy.

@@ -1,5 +1,6 @@
 """Checks that hostile text reached a page only as inert text or sanitised markup."""
 
+import json
 import re
 
 from bs4 import BeautifulSoup
@@ -7,6 +8,17 @@ from bs4 import BeautifulSoup
 DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "frame", "frameset", "applet", "base", "svg", "math", "style", "link"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "background", "poster", "srcdoc"}
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def _is_json_ld(element):
+    """Our JSON-LD data block in <head>: never run by a browser, and whole JSON (nothing broke out of it)."""
+    if element.name != "script" or element.get("type") != "application/ld+json" or element.get("src") or element.parent.name != "head":
+        return False
+    try:
+        json.loads(element.string or "")
+    except ValueError:
+        return False
+    return True
 
 
 def active_content(html, allowed_scripts=()):
@@ -18,8 +30,12 @@ def active_content(html, allowed_scripts=()):
     problems = []
     for element in soup.find_all(True):
         if element.name in DANGEROUS_TAGS and not (element.name == "script" and element.get("src") in allowed_scripts):
-            # Our own stylesheet, feed and icon links in <head>; their URLs are checked below.
-            if element.name == "link" and element.parent.name == "head" and element.get("rel") in (["stylesheet"], ["alternate"], ["icon"]):
+            # Our own stylesheet, feed, icon and canonical links in <head>; their URLs are checked below.
+            if element.name == "link" and element.parent.name == "head" and element.get("rel") in (
+                ["stylesheet"], ["alternate"], ["icon"], ["canonical"]
+            ):
+                continue
+            if _is_json_ld(element):
                 continue
             problems.append(f"<{element.name}> element")
         if element.name == "meta" and element.get("http-equiv"):

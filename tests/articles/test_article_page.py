@@ -65,15 +65,19 @@ def test_one_h1_one_main_and_headings_in_order(client, article):
 def test_stepper_marks_the_current_step_for_screen_readers(client, article):
     soup = soup_of(client.get(article.get_absolute_url()))
     steps = soup.select(".stepper li")
-    assert [text_of(step) for step in steps] == ["1 Submitted", "2 Under Review", "3 Approved"]
+    assert [text_of(step) for step in steps] == [
+        "1 Current status: Submitted",
+        "2 Not yet: Under Review",
+        "3 Not yet: Approved",
+    ]
     current = soup.select('[aria-current="step"]')
-    assert [text_of(step) for step in current] == ["1 Submitted"]
+    assert [text_of(step) for step in current] == ["1 Current status: Submitted"]
 
 
 def test_citations_link_to_numbered_reference_items(client, article):
     soup = soup_of(client.get(article.get_absolute_url()))
     hrefs = [a["href"] for a in soup.select("sup.citations a")]
-    assert hrefs == ["#ref-1", "#ref-2", "#ref-1"]
+    assert hrefs == ["#ref-1", "#ref-1", "#ref-2"]  # "[@r; @g]" reads "1, 2": sorted within the group
     items = soup.select(".references li")
     assert [li["id"] for li in items] == ["ref-1", "ref-2"]
     assert "Guideline title" in text_of(items[0]) and "Study title" in text_of(items[1])
@@ -99,7 +103,7 @@ def test_pending_article_is_not_indexed_and_approved_one_is(client, article):
     soup = soup_of(client.get(approved.get_absolute_url()))
     assert soup.find("meta", attrs={"name": "robots"}) is None
     assert "pending human review" not in text_of(soup)
-    assert [text_of(s) for s in soup.select('[aria-current="step"]')] == ["✓ Approved"]
+    assert [text_of(s) for s in soup.select('[aria-current="step"]')] == ["✓ Current status: Approved"]
 
 
 def test_question_only_article_says_the_answer_is_being_prepared(client):
