@@ -135,9 +135,9 @@ def article_data(*, article, revision, references, audience, shown_audience_vers
     }
     if revision.summary:
         data["description"] = revision.summary
-    if article.topic is not None:
-        data["about"] = {"@type": "MedicalCondition", "name": article.topic.name, "url": topic_url}
-    if article.is_demo:
+    if article.published_topic is not None:
+        data["about"] = {"@type": "MedicalCondition", "name": article.published_topic.name, "url": topic_url}
+    if revision.source.get("is_demo"):  # the demo label as published, like the page
         data["creativeWorkStatus"] = "Demo content: sample article for a demonstration site, not medical advice."
     if article.public_status == Status.APPROVED and article.last_reviewed_at:
         data["lastReviewed"] = article.last_reviewed_at.date().isoformat()

@@ -48,7 +48,7 @@ def _article_structured_data(request, article, revision, page, audience, context
             site_url=site_url + "/",
             site_name=settings.SITE_NAME,
             board_url=site_url + reverse("reviews:board"),
-            topic_url=site_url + article.topic.get_absolute_url() if article.topic else "",
+            topic_url=site_url + article.published_topic.get_absolute_url() if article.published_topic else "",
         )
     )
 

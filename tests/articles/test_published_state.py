@@ -116,3 +116,14 @@ def test_a_never_approved_draft_is_on_no_surface(client):
     assert draft.question not in client.get("/").content.decode()
     assert draft.question not in client.get("/search/?q=podagra").content.decode()
     assert Article.objects.get(pk=draft.pk).published_revision is None
+
+
+def test_structured_data_carries_only_the_published_topic_and_label(published, client):
+    """The JSON-LD a search engine reads follows the published revision too, not the editor's working copy."""
+    import json
+
+    soup = BeautifulSoup(client.get(published["article"].get_absolute_url()).content, "html.parser")
+    (block,) = soup.select('script[type="application/ld+json"]')
+    data = json.loads(block.string)
+    assert data["about"]["name"] == "Gout" and data["name"] == OLD["question"]
+    assert "podagra" not in block.string and "Foot pain" not in block.string
