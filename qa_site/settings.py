@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Database unreachable: a 503 page with Retry-After and one log line per burst (qa_site/errors.py).
+    "qa_site.errors.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -154,6 +156,9 @@ SITE_NAME = os.environ.get("SITE_NAME", "ClinicalAnswers")
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 
 LOGIN_URL = "admin:login"
+
+# The "form expired" page renders without the request (qa_site/errors.py).
+CSRF_FAILURE_VIEW = "qa_site.errors.csrf_failure"
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
