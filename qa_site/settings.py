@@ -46,7 +46,7 @@ if PRODUCTION:
         raise ImproperlyConfigured("DEBUG must be off in production.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "qa_site.apps.HardenedAdminConfig",  # django.contrib.admin, malformed input answered 400
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
