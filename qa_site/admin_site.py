@@ -9,8 +9,9 @@ this guard; the specific holes found by tests/test_fuzz.py are also fixed where 
 import logging
 
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
-from django.db import DataError
+from django.db import DataError, connection
 
 from .errors import render_error_page
 
@@ -20,11 +21,25 @@ logger = logging.getLogger("qa_site.admin")
 BAD_INPUT_ERRORS = (ValueError, OverflowError, ValidationError, DataError)
 
 
+def check_selected_ids(view, request):
+    """Refuse an action's selected ids that are not ids of the model before any query uses them."""
+    model_admin = getattr(view, "__self__", None)
+    if request.method != "POST" or not isinstance(model_admin, admin.ModelAdmin):
+        return
+    pk = model_admin.model._meta.pk
+    low, high = connection.ops.integer_field_range(pk.get_internal_type()) if pk.get_internal_type().endswith("AutoField") else (None, None)
+    for value in request.POST.getlist(ACTION_CHECKBOX_NAME):
+        python_value = pk.to_python(value)  # raises ValidationError for "abc"
+        if low is not None and not low <= python_value <= high:
+            raise ValidationError(f"Selected id out of range: {value[:40]}")
+
+
 def guard_bad_input(view):
     """Wrap an admin view: conversion errors from request values answer the 400 page."""
 
     def guarded(request, *args, **kwargs):
         try:
+            check_selected_ids(view, request)
             return view(request, *args, **kwargs)
         except BAD_INPUT_ERRORS as error:
             # Logged with its traceback (a warning, not an error): if this is a bug and not tampering, it shows.

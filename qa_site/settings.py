@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Database unreachable: a 503 page with Retry-After and one log line per burst (qa_site/errors.py).
     "qa_site.errors.DatabaseUnavailableMiddleware",
+    # Content-Security-Policy (no inline script or style on public pages) and Permissions-Policy.
+    "qa_site.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
