@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, connection
 
 from .errors import render_error_page
+from .two_factor import AdminLoginForm, two_factor_required
 
 logger = logging.getLogger("qa_site.admin")
 
@@ -52,7 +53,16 @@ def guard_bad_input(view):
 
 
 class HardenedAdminSite(admin.AdminSite):
-    """Django's admin site with every view guarded against malformed input."""
+    """Django's admin site with every view guarded against malformed input, and two-factor sign-in."""
+
+    login_form = AdminLoginForm
+    login_template = "admin/login_two_factor.html"
+
+    def has_permission(self, request):
+        """Staff, and signed in with a one-time code if their role requires it (Medical reviewers)."""
+        if not super().has_permission(request):
+            return False
+        return request.user.is_verified() or not two_factor_required(request.user)
 
     def admin_view(self, view, cacheable=False):
         return super().admin_view(guard_bad_input(view), cacheable)

@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "markdownx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "references",
     "articles",
     "reviews",
@@ -72,8 +76,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: refuses logins after too many failures.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qa_site.urls"
@@ -158,6 +165,20 @@ SITE_NAME = os.environ.get("SITE_NAME", "ClinicalAnswers")
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 
 LOGIN_URL = "admin:login"
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account, or
+# from one address, logins are refused for AXES_COOLOFF_TIME hours, the right password included.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks: per account and per address
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "errors/login_locked.html"
+AXES_CLIENT_IP_CALLABLE = "articles.follow_up.client_address"  # honours CLIENT_IP_HEADER behind a proxy
+
+# Two-factor sign-in (django-otp, qa_site/two_factor.py): these groups must use a one-time code.
+TWO_FACTOR_REQUIRED_GROUPS = env_list("TWO_FACTOR_REQUIRED_GROUPS", "Medical reviewers")
+OTP_TOTP_ISSUER = os.environ.get("SITE_NAME", "ClinicalAnswers")
 
 # The "form expired" page renders without the request (qa_site/errors.py).
 CSRF_FAILURE_VIEW = "qa_site.errors.csrf_failure"
