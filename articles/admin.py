@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from markdownx.widgets import AdminMarkdownxWidget
 
-from . import pipeline
+from . import markdown_limits, pipeline
 from .models import (
     DEFAULT_AUDIENCE,
     PLAIN_LANGUAGE_AUDIENCES,
@@ -127,7 +127,12 @@ class AnswerSectionInline(BoundedInline, admin.StackedInline):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in SECTION_TEXT_FIELDS:
             kwargs["widget"] = AdminMarkdownxWidget
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in SECTION_TEXT_FIELDS:
+            # Checked before rendering, so no text can hold a worker (articles/markdown_limits.py).
+            field.validators.append(markdown_limits.validate_markdown)
+            field.help_text = " ".join(filter(None, [str(field.help_text), markdown_limits.HELP_TEXT]))
+        return field
 
 
 class CitationInline(BoundedInline, admin.TabularInline):

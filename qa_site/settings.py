@@ -146,7 +146,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "qa-site"}}
 
 # django-markdownx: the admin preview goes through the same sanitising pipeline as the site.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.pipeline.markdownx_preview"
+# Limits first (articles/markdown_limits.py), then articles.pipeline.markdownx_preview.
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown_limits.limited_preview"
 MARKDOWNX_EDITOR_RESIZABLE = True
 
 # Medical review cadence: approval sets "Next review due" this many months later.
