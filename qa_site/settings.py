@@ -139,9 +139,17 @@ STORAGES = {
     },
 }
 
-# Caching: local memory by default, Redis when several servers share one.
+# Caching: local memory by default, Redis when several servers share one. A Redis outage is
+# logged once a minute and pages are served without the cache (qa_site/resilient_cache.py).
 if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+    CACHES = {
+        "default": {
+            "BACKEND": "qa_site.resilient_cache.ResilientRedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            # A dead server must not hold a page for long: fail fast, then skip the cache for a few seconds.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "qa-site"}}
 
