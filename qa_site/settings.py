@@ -158,6 +158,11 @@ else:
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown_limits.limited_preview"
 MARKDOWNX_EDITOR_RESIZABLE = True
 
+# Request size limits (Django refuses more with a 400): the article form's largest honest post is
+# 15 texts of 30,000 characters plus 200 attached references, far below both.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB of form data (files are not accepted anywhere)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2_000
+
 # Medical review cadence: approval sets "Next review due" this many months later.
 REVIEW_INTERVAL_MONTHS = int(os.environ.get("REVIEW_INTERVAL_MONTHS", "12"))
 

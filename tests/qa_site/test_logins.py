@@ -112,3 +112,23 @@ def test_reviewer_without_any_device_is_told_to_enrol(two_factor_on):
     reviewer = make_reviewer("new-reviewer")
     response = sign_in(Client(), reviewer.username, code="123456")
     assert "ask a site administrator to set one up" in response.content.decode()
+
+
+def test_enrolment_command_prints_a_key_and_codes_that_sign_in(two_factor_on):
+    """`manage.py enrol_two_factor` gives a reviewer a key (typed into an app) and recovery codes that work."""
+    import io
+    import re
+    from base64 import b32decode
+
+    from django.core.management import call_command
+
+    reviewer = make_reviewer("enrolled-reviewer")
+    out = io.StringIO()
+    call_command("enrol_two_factor", reviewer.username, "--no-qr", stdout=out)
+    printed = out.getvalue()
+    key = b32decode(re.search(r"Key \(base32\): (\S+)", printed).group(1))
+    codes = re.findall(r"^  (\S+)$", printed, re.M)
+    assert len(codes) == 10
+    code = str(totp(key, step=30, t0=0, digits=6)).zfill(6)  # what the reviewer's app shows
+    assert "Site administration" in sign_in(Client(), reviewer.username, code=code).content.decode()
+    assert "Site administration" in sign_in(Client(), reviewer.username, code=codes[0]).content.decode()
