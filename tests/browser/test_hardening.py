@@ -52,3 +52,20 @@ def test_reviewer_signs_in_with_a_code_and_edits_under_the_admin_policy(live_ser
     assert page.locator(".workflow").count() == 1
     page.screenshot(path=str(screenshot_dir / "hardening-admin-article.png"), full_page=False)
     assert violations == []
+
+
+def test_editor_live_preview_works_under_the_admin_policy(live_server, page, screenshot_dir):
+    """An editor (password only) types Markdown and sees the live preview; the policy blocks nothing."""
+    editor = make_editor("preview-ed")
+    article = make_article(status=Status.DRAFT, guidelines="Old text.", author=editor)
+    violations = csp_violations(page)
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", editor.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    page.fill("#id_sections-0-body", "Drink **plenty of water** each day.")
+    preview = page.locator(".markdownx-preview").first
+    preview.locator("strong").wait_for(timeout=10_000)
+    assert preview.locator("strong").inner_text() == "plenty of water"
+    assert violations == []
