@@ -41,7 +41,12 @@ def guard_bad_input(view):
     def guarded(request, *args, **kwargs):
         try:
             check_selected_ids(view, request)
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
+            # Render inside the guard: a form redrawn with a tampered value (an autocomplete id "abc")
+            # fails while its widgets render, after the view has returned.
+            if getattr(response, "is_rendered", True) is False:
+                response.render()
+            return response
         except BAD_INPUT_ERRORS as error:
             # Logged with its traceback (a warning, not an error): if this is a bug and not tampering, it shows.
             logger.warning("Admin request refused as malformed: %s %s: %r", request.method, request.path, error, exc_info=True)
@@ -66,3 +71,22 @@ class HardenedAdminSite(admin.AdminSite):
 
     def admin_view(self, view, cacheable=False):
         return super().admin_view(guard_bad_input(view), cacheable)
+
+
+def fix_axes_admin(site):
+    """django-axes' "Clean up expired attempts" action reads a login-time attribute and fails on any other request."""
+    from axes.admin import AccessAttemptAdmin
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    if AccessAttempt not in site._registry:
+        return
+
+    class FixedAccessAttemptAdmin(AccessAttemptAdmin):
+        @admin.action(description="Clean up expired attempts")
+        def cleanup_expired_attempts(self, request, queryset):
+            request.axes_attempt_time = timezone.now()  # what axes' login handler would have set
+            return super().cleanup_expired_attempts(request, queryset)
+
+    site.unregister(AccessAttempt)
+    site.register(AccessAttempt, FixedAccessAttemptAdmin)

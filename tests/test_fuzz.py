@@ -8,10 +8,12 @@ printed (run with -s to see them).
 """
 
 from collections import Counter
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from django.contrib import admin
+from django.db import connection
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -20,6 +22,7 @@ from reviews import permissions
 from tests.factories import article_admin_data, make_article, make_reference, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
 HOSTILE = [
     "abc",
@@ -64,9 +67,9 @@ class Fuzzer:
         response = self.client.get(path, params or {}, **extra)
         self.record("GET", f"{path}?{raw_query if raw_query is not None else params}", response)
 
-    def post(self, path, data=None, **extra):
+    def post(self, path, data=None, label=None, **extra):
         response = self.client.post(path, data or {}, **extra)
-        self.record("POST", f"{path} {str(data)[:120]}", response)
+        self.record("POST", f"{path} {label or str(data)[:120]}", response)
 
     def post_raw(self, path, body, charset):
         content_type = f"application/x-www-form-urlencoded; charset={charset}"
@@ -110,7 +113,11 @@ def changelist_parameters(model_admin, user):
 
 
 def report(fuzzer, what):
-    print(f"\nfuzz {what}: {sum(fuzzer.counts.values())} requests, by status class: {dict(sorted(fuzzer.counts.items()))}")
+    line = f"fuzz {what} ({connection.vendor}): {sum(fuzzer.counts.values())} requests, by status class: {dict(sorted(fuzzer.counts.items()))}"
+    print("\n" + line)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with (ARTIFACTS / "fuzz-counts.txt").open("a", encoding="utf-8") as out:
+        out.write(line + "\n")
     assert not fuzzer.failures, "\n".join(fuzzer.failures[:40])
 
 
@@ -139,8 +146,8 @@ def test_admin_actions(fuzzer):
         changelist = reverse("admin:%s_%s_changelist" % (model._meta.app_label, model._meta.model_name))
         for action in list(model_admin.get_actions(request)) + ["no_such_action"]:
             for value in HOSTILE:
-                fuzzer.post(changelist, {"action": action, "_selected_action": [value, "1"], "index": "0"})
-                fuzzer.post(changelist, {"action": action, "_selected_action": "1", "index": value, "select_across": value})
+                fuzzer.post(changelist, {"action": action, "_selected_action": [value, "1"], "index": "0"}, label=f"{action} selected={value[:30]!r}")
+                fuzzer.post(changelist, {"action": action, "_selected_action": "1", "index": value, "select_across": value}, label=f"{action} index={value[:30]!r}")
     report(fuzzer, "admin actions")
 
 
@@ -185,7 +192,7 @@ def test_admin_article_form_tampered(fuzzer, world):
         for value in values:
             data = article_admin_data(article, **{"summary": "Changed by the fuzzer."})
             data[name] = value
-            fuzzer.post(url, data)
+            fuzzer.post(url, data, label=f"{name}={value[:40]!r}")
         fuzzer.post("/admin/articles/article/add/", {**data, "slug": "fuzz-new"})
     for charset in ODD_CHARSETS:
         fuzzer.post_raw(url, "question=x&summary=y".encode("utf-16" if charset == "utf-16" else "latin-1"), charset)
