@@ -6,12 +6,12 @@ question admins built on these classes (articles knows nothing of reviews).
 """
 
 from django.contrib import admin, messages
-from django.forms.models import BaseInlineFormSet
+from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from markdownx.widgets import AdminMarkdownxWidget
 
-from . import pipeline
+from . import markdown_limits, pipeline
 from .revisions import lay_read_audiences
 from .models import (
     DEFAULT_AUDIENCE,
@@ -56,22 +56,43 @@ def reading_levels_html(levels):
     return format_html_join(mark_safe("<br>"), "{}: {}<strong>{}</strong>", rows)
 
 
+# Django's own formset limits: at most this many forms are built whatever TOTAL_FORMS says,
+# and more is a form error, so a tampered count can neither loop nor fail.
+MAX_SECTIONS = len(AnswerSection.Kind.choices)
+MAX_CITATIONS = 200
+MAX_RELATED = 50
+
+
+class BoundedInline:
+    """An inline whose formset builds at most `max_num` forms and refuses more with a message."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("validate_max", True)
+        kwargs.setdefault("absolute_max", self.max_num)
+        return super().get_formset(request, obj, **kwargs)
+
+
+CitationFormSet = inlineformset_factory(
+    Article, Citation, fields=["key", "reference"], extra=0,
+    max_num=MAX_CITATIONS, absolute_max=MAX_CITATIONS, validate_max=True,
+)  # fmt: skip
+
+
 class SectionFormSet(BaseInlineFormSet):
     """Blocks a save whose text cites a key that no attached reference has."""
 
     citation_prefix = "citations"
 
     def attached_keys(self):
-        total = self.data.get(f"{self.citation_prefix}-TOTAL_FORMS")
-        if total is None:
+        """The keys of the references attached in the same form (Django validates the citation rows and their count)."""
+        if f"{self.citation_prefix}-TOTAL_FORMS" not in self.data:
             return set(self.instance.citations.values_list("key", flat=True)) if self.instance.pk else set()
+        citations = CitationFormSet(self.data, instance=self.instance, prefix=self.citation_prefix)
         keys = set()
-        for i in range(int(total) if str(total).isdigit() else 0):
-            prefix = f"{self.citation_prefix}-{i}-"
-            key = (self.data.get(prefix + "key") or "").strip()
-            if key and not self.data.get(prefix + "DELETE") and self.data.get(prefix + "reference"):
-                keys.add(key)
-        return keys
+        for form in citations.forms:
+            if form.is_valid() and form.cleaned_data.get("reference") and not form.cleaned_data.get("DELETE"):
+                keys.add((form.cleaned_data.get("key") or "").strip())
+        return keys - {""}
 
     def clean(self):
         super().clean()
@@ -93,11 +114,11 @@ class SectionFormSet(BaseInlineFormSet):
                     )
 
 
-class AnswerSectionInline(admin.StackedInline):
+class AnswerSectionInline(BoundedInline, admin.StackedInline):
     model = AnswerSection
     formset = SectionFormSet
     extra = 0
-    max_num = len(AnswerSection.Kind.choices)
+    max_num = MAX_SECTIONS
     fields = ["kind", "source_name", "body", "body_patient", "body_caregiver", "body_student", "body_professional", "reading_levels"]
     readonly_fields = ["reading_levels"]
 
@@ -111,21 +132,28 @@ class AnswerSectionInline(admin.StackedInline):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in SECTION_TEXT_FIELDS:
             kwargs["widget"] = AdminMarkdownxWidget
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in SECTION_TEXT_FIELDS:
+            # Checked before rendering, so no text can hold a worker (articles/markdown_limits.py).
+            field.validators.append(markdown_limits.validate_markdown)
+            field.help_text = " ".join(filter(None, [str(field.help_text), markdown_limits.HELP_TEXT]))
+        return field
 
 
-class CitationInline(admin.StackedInline):  # stacked: every field has its own label (axe)
+class CitationInline(BoundedInline, admin.StackedInline):  # stacked: every field has its own label (axe)
     model = Citation
     extra = 0
+    max_num = MAX_CITATIONS
     autocomplete_fields = ["reference"]
     verbose_name = "attached reference"
     verbose_name_plural = "attached references (cite them in the text as [@key])"
 
 
-class RelatedQuestionInline(admin.StackedInline):
+class RelatedQuestionInline(BoundedInline, admin.StackedInline):
     model = RelatedQuestion
     fk_name = "article"
     extra = 0
+    max_num = MAX_RELATED
     autocomplete_fields = ["related"]
     verbose_name = "related question"
     verbose_name_plural = "related questions (in this order; the page fills up with similar articles)"

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -78,7 +79,21 @@ def purge_old_questions(now=None):
 
 
 def store_question(*, article, text, audience, client):
-    """Keep the question for the editors; it is never shown to other readers."""
+    """Keep the question for the editors (never shown to other readers); None if the client is over the limit.
+
+    Counting and inserting happen under a per-client lock, so simultaneous posts cannot all pass the count.
+    """
     # The default version ("everyone") is stored as a blank audience.
     audience = audience if audience in Audience.values else ""
-    return FollowUpQuestion.objects.create(article=article, text=text, audience=audience, client_hash=client)
+    with transaction.atomic():
+        _lock_client(client)
+        if is_rate_limited(client):
+            return None
+        return FollowUpQuestion.objects.create(article=article, text=text, audience=audience, client_hash=client)
+
+
+def _lock_client(client):
+    """Serialise one client's posts until the transaction ends (PostgreSQL advisory lock; SQLite has one writer)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"follow-up:{client}"])

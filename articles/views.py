@@ -107,13 +107,7 @@ def follow_up(request, slug):
     if not form.is_valid():
         return article_detail(request, slug, follow_up_form=form, http_status=400)
     client = client_hash(request)
-    if is_rate_limited(client):
-        form.add_error(
-            None,
-            f"You have sent {rate_limit()} questions in the last hour, which is our limit. "
-            "Please try again later: your question is kept below so you can copy it.",
-        )
-        return article_detail(request, slug, follow_up_form=form, http_status=429)
+    text = form.cleaned_data["text"]
     if is_site_rate_limited():
         form.add_error(
             None,
@@ -121,8 +115,17 @@ def follow_up(request, slug):
             "Please try again later: your question is kept below so you can copy it.",
         )
         return article_detail(request, slug, follow_up_form=form, http_status=429)
-    text = form.cleaned_data["text"]
-    question = store_question(article=article, text=text, audience=audience_of(request), client=client)
+    # store_question counts again under a per-client lock: None means simultaneous posts used the allowance.
+    question = None
+    if not is_rate_limited(client):
+        question = store_question(article=article, text=text, audience=audience_of(request), client=client)
+    if question is None:
+        form.add_error(
+            None,
+            f"You have sent {rate_limit()} questions in the last hour, which is our limit. "
+            "Please try again later: your question is kept below so you can copy it.",
+        )
+        return article_detail(request, slug, follow_up_form=form, http_status=429)
     answer = follow_up_matches(text, exclude=[article.pk], limit=5)
     sent = {"question": question, "matches": answer.articles, "understood": answer}
     return article_detail(request, slug, follow_up_sent=sent)

@@ -46,7 +46,7 @@ if PRODUCTION:
         raise ImproperlyConfigured("DEBUG must be off in production.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "qa_site.apps.HardenedAdminConfig",  # django.contrib.admin, malformed input answered 400
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "markdownx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "references",
     "articles",
     "reviews",
@@ -63,13 +67,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Database unreachable: a 503 page with Retry-After and one log line per burst (qa_site/errors.py).
+    "qa_site.errors.DatabaseUnavailableMiddleware",
+    # Content-Security-Policy (no inline script or style on public pages) and Permissions-Policy.
+    "qa_site.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: refuses logins after too many failures.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qa_site.urls"
@@ -128,15 +139,29 @@ STORAGES = {
     },
 }
 
-# Caching: local memory by default, Redis when several servers share one.
+# Caching: local memory by default, Redis when several servers share one. A Redis outage is
+# logged once a minute and pages are served without the cache (qa_site/resilient_cache.py).
 if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+    CACHES = {
+        "default": {
+            "BACKEND": "qa_site.resilient_cache.ResilientRedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            # A dead server must not hold a page for long: fail fast, then skip the cache for a few seconds.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "qa-site"}}
 
 # django-markdownx: the admin preview goes through the same sanitising pipeline as the site.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.pipeline.markdownx_preview"
+# Limits first (articles/markdown_limits.py), then articles.pipeline.markdownx_preview.
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown_limits.limited_preview"
 MARKDOWNX_EDITOR_RESIZABLE = True
+
+# Request size limits (Django refuses more with a 400): the article form's largest honest post is
+# 15 texts of 30,000 characters plus 200 attached references, far below both.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB of form data (files are not accepted anywhere)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2_000
 
 # Medical review cadence: approval sets "Next review due" this many months later.
 REVIEW_INTERVAL_MONTHS = int(os.environ.get("REVIEW_INTERVAL_MONTHS", "12"))
@@ -162,6 +187,23 @@ FOLLOW_UP_SITE_RATE_LIMIT = int(os.environ.get("FOLLOW_UP_SITE_RATE_LIMIT", "200
 FOLLOW_UP_RETENTION_DAYS = int(os.environ.get("FOLLOW_UP_RETENTION_DAYS", "365"))
 
 LOGIN_URL = "admin:login"
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account, or
+# from one address, logins are refused for AXES_COOLOFF_TIME hours, the right password included.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks: per account and per address
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "errors/login_locked.html"
+AXES_CLIENT_IP_CALLABLE = "articles.follow_up.client_address"  # honours CLIENT_IP_HEADER behind a proxy
+
+# Two-factor sign-in (django-otp, qa_site/two_factor.py): these groups must use a one-time code.
+TWO_FACTOR_REQUIRED_GROUPS = env_list("TWO_FACTOR_REQUIRED_GROUPS", "Medical reviewers")
+OTP_TOTP_ISSUER = os.environ.get("SITE_NAME", "ClinicalAnswers")
+
+# The "form expired" page renders without the request (qa_site/errors.py).
+CSRF_FAILURE_VIEW = "qa_site.errors.csrf_failure"
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

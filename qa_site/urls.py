@@ -34,3 +34,9 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("articles.urls")),
 ]
+
+# Error pages that render without the database or a CSRF token (qa_site/errors.py).
+handler400 = "qa_site.errors.bad_request"
+handler403 = "qa_site.errors.permission_denied"
+handler404 = "qa_site.errors.page_not_found"
+handler500 = "qa_site.errors.server_error"

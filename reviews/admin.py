@@ -3,12 +3,12 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Concat
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -170,7 +170,9 @@ class ReviewHolderFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(status=Status.UNDER_REVIEW, review_holder_id=self.value())
+            # A user id from the URL: anything else (tampered, "abc") matches nobody rather than failing.
+            holder = self.value() if self.value().isascii() and self.value().isdigit() and len(self.value()) < 19 else None
+            return queryset.filter(status=Status.UNDER_REVIEW, review_holder_id=holder) if holder else queryset.none()
         return queryset
 
 
@@ -294,7 +296,10 @@ class ReviewedArticleAdmin(ArticleAdmin):
         """POST one workflow move; the outcome is reported as a message on the change page."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        article = get_object_or_404(Article, pk=object_id)
+        # get_object() treats a malformed id (non-numeric, too large) as missing, as Django's own views do.
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such article.")
         change_url = reverse("admin:articles_article_change", args=[article.pk])
         function = MOVE_FUNCTIONS.get(move)
         if function is None:
@@ -313,7 +318,8 @@ class ReviewedArticleAdmin(ArticleAdmin):
         return HttpResponseRedirect(change_url)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        article = Article.objects.select_related("current_revision", "live_revision").filter(pk=object_id).first()
+        # get_object() (not filter(pk=...)) so a malformed id gets Django's own "doesn't exist" redirect.
+        article = self.get_object(request, unquote(object_id))
         if article is not None:
             extra_context = {**(extra_context or {}), **self.workflow_context(request, article)}
         return super().change_view(request, object_id, form_url, extra_context)

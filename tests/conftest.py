@@ -87,3 +87,9 @@ def _empty_cache():
 def _fast_password_hashing(settings):
     """Tests create many accounts; a fast hasher keeps them quick (production keeps PBKDF2)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _two_factor_off_unless_asked(settings):
+    """Tests sign staff in with force_login (no one-time code); tests/qa_site/test_logins.py turns two-factor on."""
+    settings.TWO_FACTOR_REQUIRED_GROUPS = []
