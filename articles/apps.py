@@ -6,5 +6,5 @@ class ArticlesConfig(AppConfig):
     name = "articles"
 
     def ready(self):
-        # Receivers of articles.signals.publication_changed: the published copy, then the page cache.
-        from . import cache, publishing  # noqa: F401
+        # Receivers of articles.signals.publication_changed: the published copy, the page cache, purges.
+        from . import cache, publishing, purge  # noqa: F401

@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import search as engine
 from .audience import COOKIE_MAX_AGE, COOKIE_NAME, audience_of
-from .cache import cache_article_page
+from .http_cache import public_page, same_origin_only
 from .follow_up import client_hash, is_rate_limited, rate_limit, store_question
 from .forms import AudienceForm, FollowUpForm
 from .models import Article, Audience, Status, Topic
@@ -29,7 +30,7 @@ def review_steps_done(status):
     return values[: values.index(status)] if status in values else []
 
 
-@cache_article_page  # anonymous readers: cached page, own CSRF token (articles/cache.py)
+@public_page  # the same bytes for every anonymous reader of an audience (articles/http_cache.py)
 def article_detail(request, slug, *, follow_up_form=None, follow_up_sent=None, http_status=200):
     """The article page: the reviewed answer to one question.
 
@@ -73,6 +74,7 @@ def article_detail(request, slug, *, follow_up_form=None, follow_up_sent=None, h
     return response
 
 
+@same_origin_only  # no per-reader CSRF token on public pages: the form must come from this site
 @require_POST
 def follow_up(request, slug):
     """Store a reader's follow-up question and show the public articles that best answer it."""
@@ -102,6 +104,7 @@ def _safe_next(request, url):
     return "/"
 
 
+@same_origin_only
 @require_http_methods(["GET", "POST"])
 def personalize(request):
     """ "Which best describes you?": a plain form POST that sets the audience cookie for a year."""
@@ -123,6 +126,7 @@ def personalize(request):
     return response
 
 
+@public_page(shared=settings.SEARCH_CACHE_SECONDS, browser=settings.SEARCH_CACHE_SECONDS)
 def search(request):
     """Search results: public articles only, best first, with highlighted snippets."""
     raw = request.GET.get("q", "")
@@ -167,6 +171,7 @@ def public_topics():
     return topics
 
 
+@public_page
 def home(request):
     """The front page: a search box, recently reviewed and recently updated questions, and the topics."""
     public = Article.objects.public().select_related("published_topic")
@@ -179,6 +184,7 @@ def home(request):
     return render(request, "articles/home.html", context)
 
 
+@public_page
 def topic_detail(request, slug):
     """All public articles on one topic, a page at a time."""
     topic = get_object_or_404(Topic, slug=slug)

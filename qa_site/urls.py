@@ -6,6 +6,7 @@ from django.contrib.sitemaps.views import sitemap
 from markdownx.views import MarkdownifyView
 
 from articles.feeds import NewlyApprovedFeed
+from articles.http_cache import public_page
 from articles.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -13,11 +14,12 @@ urlpatterns = [
     # The editor's live preview, for staff only. Image upload is not routed: the
     # sanitiser allows no images, so uploads could only fill the disk.
     path("markdownx/markdownify/", staff_member_required(MarkdownifyView.as_view()), name="markdownx_markdownify"),
-    path("editorial-policy/", TemplateView.as_view(template_name="pages/editorial_policy.html"), name="editorial-policy"),
-    path("disclaimer/", TemplateView.as_view(template_name="pages/disclaimer.html"), name="disclaimer"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("feeds/approved/", NewlyApprovedFeed(), name="feed-approved"),
-    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+    # Public pages (public_page): the same for every anonymous reader, so shared caches hold them.
+    path("editorial-policy/", public_page(TemplateView.as_view(template_name="pages/editorial_policy.html")), name="editorial-policy"),
+    path("disclaimer/", public_page(TemplateView.as_view(template_name="pages/disclaimer.html")), name="disclaimer"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("feeds/approved/", public_page(NewlyApprovedFeed()), name="feed-approved"),
+    path("robots.txt", public_page(TemplateView.as_view(template_name="robots.txt", content_type="text/plain"))),
     path("", include("reviews.urls")),
     path("", include("articles.urls")),
 ]
