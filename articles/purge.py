@@ -9,6 +9,7 @@ of one. A cache that does not answer 2xx is retried with backoff (``CACHE_PURGE_
 a purge that still fails is logged as an error, and the page then ages out within its s-maxage.
 """
 
+import atexit
 import logging
 import queue
 import re
@@ -56,6 +57,8 @@ def _enqueue(pattern):
         if _worker is None or not _worker.is_alive():
             _worker = threading.Thread(target=_work, name="cache-purge", daemon=True)
             _worker.start()
+            # A management command (import, load_demo) exits right after its last save: send its purges first.
+            atexit.register(wait_for_purges, 15.0)
     for url in settings.CACHE_PURGE_URLS:
         _queue.put((url, pattern))
 
