@@ -6,5 +6,7 @@ class ArticlesConfig(AppConfig):
     name = "articles"
 
     def ready(self):
-        # Receivers of articles.signals.publication_changed: the published copy, the page cache, purges.
-        from . import cache, publishing, purge  # noqa: F401
+        # Receivers of articles.signals.publication_changed, called in this order: the published copy,
+        # then the stored related questions (they read it), the page cache and purges.
+        from . import publishing  # noqa: F401  isort: skip
+        from . import cache, purge, related  # noqa: F401

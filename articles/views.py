@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import search as engine
 from .audience import COOKIE_MAX_AGE, COOKIE_NAME, audience_of
 from .http_cache import public_page, same_origin_only
+from .related import related_for
 from .follow_up import client_hash, is_rate_limited, rate_limit, store_question
 from .forms import AudienceForm, FollowUpForm
 from .models import Article, Audience, Status, Topic
@@ -47,11 +48,7 @@ def article_detail(request, slug, *, follow_up_form=None, follow_up_sent=None, h
     if revision is None:
         raise Http404("This article has no saved content yet.")
     page = revision.page_for(audience)
-    related = [
-        link.related
-        for link in article.related_links.select_related("related").filter(related__in=Article.objects.public())
-    ]
-    related = engine.fill_related(article, related)
+    related = related_for(article)  # stored when published (articles/related.py)
     context = {
         "article": article,
         "revision": revision,
