@@ -30,6 +30,9 @@ CONFIG = "english"
 MAX_QUERY_LENGTH = 200
 MAX_TERMS_ALL = 8
 MAX_TERMS_ANY = 30
+# A broad query ("cancer") matches thousands of articles: only this many matches are ranked (the
+# index's first ones, unordered), so a search costs the same whatever the database size.
+SEARCH_CANDIDATES = 1000
 MARK_START, MARK_STOP = "\ue000", "\ue001"
 _MARKERS = re.compile(f"[{MARK_START}{MARK_STOP}]")
 _MARKED = re.compile(f"({MARK_START}[^{MARK_START}{MARK_STOP}]*{MARK_STOP})")
@@ -96,11 +99,10 @@ def search(text, *, mode="all", queryset=None):
         return base.none()
     if is_postgres():
         query = _pg_query(text, mode)
-        results = (
-            base.annotate(vector=_search_vector())
-            .filter(vector=query)
-            .annotate(rank=SearchRank(_search_vector(), query))
-        )
+        matching = base.annotate(vector=_search_vector()).filter(vector=query)
+        # Bounded cost: rank at most SEARCH_CANDIDATES of the GIN index's matches, not every one.
+        candidates = matching.order_by().values("pk")[:SEARCH_CANDIDATES]
+        results = base.filter(pk__in=candidates).annotate(rank=SearchRank(_search_vector(), query))
     else:
         stems = [_stem(term) for term in terms]
         matches = [
@@ -114,7 +116,8 @@ def search(text, *, mode="all", queryset=None):
             for s in stems
             for field, weight in (("published_question", 8), ("published_summary", 3), ("published_body", 1))
         ]
-        results = base.filter(combined).annotate(rank=_balanced_sum(parts))
+        candidates = base.filter(combined).order_by().values("pk")[:SEARCH_CANDIDATES]
+        results = base.filter(pk__in=candidates).annotate(rank=_balanced_sum(parts))
     return results.order_by("-rank", F("live_revision").desc(nulls_last=True), "published_question")
 
 
