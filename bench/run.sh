@@ -35,7 +35,7 @@ eval "$(bash scripts/stack env)"
 export LOG_LEVEL=ERROR
 PURGE_URLS="$CACHE_PURGE_URLS"
 export CACHE_PURGE_URLS=""  # nothing to purge until Varnish starts
-DATABASE_URL="$(bash scripts/postgres.sh start)"
+bash scripts/stack start-services
 trap 'bash scripts/stack stop >/dev/null' EXIT
 VARNISH="http://127.0.0.1:${STACK_VARNISH_PORT:-6085}"
 read -r -a APP_PORTS <<<"${STACK_APP_PORTS:-8091 8092}"
