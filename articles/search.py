@@ -19,7 +19,7 @@ import re
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import Case, F, Q, TextField, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -69,16 +69,28 @@ def is_postgres():
 # --- Matching and ranking ------------------------------------------------------------------------------
 
 
+class _SearchVectorColumn(Expression):
+    """The generated search_vector column of the query's own article table (its alias, so subqueries stay uncorrelated)."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.{connection.ops.quote_name('search_vector')}", []
+
+
 def _search_vector():
-    return RawSQL('"articles_article"."search_vector"', [], output_field=SearchVectorField())
+    return _SearchVectorColumn()
 
 
-def _pg_query(text, mode):
+def _pg_query(text, mode, weight=""):
     if mode == "all":
         return SearchQuery(text, config=CONFIG, search_type="websearch")
-    # Any word may match: an OR of the words (letters and digits only, so safe as raw tsquery syntax).
+    # Any word may match: an OR of the words (letters and digits only, so safe as raw tsquery syntax);
+    # weight "A" keeps only matches in the question.
     terms = terms_of(text, limit=MAX_TERMS_ANY)
-    return SearchQuery(" | ".join(terms) if terms else "", config=CONFIG, search_type="raw")
+    suffix = f":{weight}" if weight else ""
+    return SearchQuery(" | ".join(f"{term}{suffix}" for term in terms), config=CONFIG, search_type="raw")
 
 
 def _stem(term):
@@ -99,7 +111,10 @@ def search(text, *, mode="all", queryset=None):
         return base.none()
     if is_postgres():
         query = _pg_query(text, mode)
-        matching = base.annotate(vector=_search_vector()).filter(vector=query)
+        # "any" matches nearly every article on common words: its candidates are the articles
+        # whose question shares a word, the likeliest to be about the same thing.
+        candidate_query = query if mode == "all" else _pg_query(text, mode, weight="A")
+        matching = base.annotate(vector=_search_vector()).filter(vector=candidate_query)
         # Bounded cost: rank at most SEARCH_CANDIDATES of the GIN index's matches, not every one.
         candidates = matching.order_by().values("pk")[:SEARCH_CANDIDATES]
         results = base.filter(pk__in=candidates).annotate(rank=SearchRank(_search_vector(), query))

@@ -126,8 +126,7 @@ def main(run):
     if import_s is not None:
         lines.append(
             f"- Import of 16,407 MedQuAD pairs into PostgreSQL: **{import_s:.0f} s** "
-            f"(target < {TARGETS['import_s']:.0f} s: {verdict(import_s < TARGETS['import_s'])}); "
-            f"storing every related list afterwards (`store_related`): {related_s:.0f} s."
+            f"(target < {TARGETS['import_s']:.0f} s: {verdict(import_s < TARGETS['import_s'])})."
         )
     if search.get("present"):
         lines.append(

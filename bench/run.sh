@@ -49,11 +49,8 @@ $PY manage.py import_medquad fixtures/medquad/medquad.jsonl.gz | tee "$OUT/impor
 end=$EPOCHREALTIME
 $PY -c "print(round($end - $start, 1))" > "$OUT/import_seconds"
 log "import took $(cat "$OUT/import_seconds") s"
-log "store related questions"
-start=$EPOCHREALTIME
-$PY manage.py store_related | tee -a "$OUT/run.log"
-end=$EPOCHREALTIME
-$PY -c "print(round($end - $start, 1))" > "$OUT/related_seconds"
+# Related lists of imported articles are stored by their first view (manage.py store_related would
+# do all 16,407 ahead, one similarity search each: minutes, so not in every run).
 log "load_demo, collectstatic"
 $PY manage.py load_demo | tee -a "$OUT/run.log"
 $PY manage.py collectstatic --noinput -v0
