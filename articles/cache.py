@@ -12,7 +12,7 @@ message or a signed-in user), keyed by path, query string and the reader's audie
 Freshness: every stored page carries the site's *generation*, one number in the cache. Anything
 that changes what readers see bumps it — ``articles.signals.publication_changed`` (approval, an
 update going live, withdrawal, topic change), a related-question link, a topic rename, a board
-member change (``reviews``) — at once and again after the commit, so no reader re-stores the old
+member change (``reviews``), a search synonym — at once and again after the commit, so no reader re-stores the old
 page in between. A hit costs one ``get_many`` of the generation and the page; publishing is rare
 beside reading, so dropping every page at once is simpler than tracking which lists show what.
 """
@@ -29,7 +29,7 @@ from django.utils.cache import get_conditional_response
 
 from .audience import audience_of
 from .http_cache import is_personal
-from .models import RelatedQuestion, Topic
+from .models import RelatedQuestion, SearchSynonym, Topic
 from .signals import publication_changed
 
 GENERATION_KEY = "pages:generation"
@@ -119,4 +119,10 @@ def _related_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=Topic, dispatch_uid="articles.cache.topic_changed")
 def _topic_changed(sender, instance, **kwargs):
     # Its name shows on its articles' pages, the home page and its own page.
+    pages_changed()
+
+
+@receiver([post_save, post_delete], sender=SearchSynonym, dispatch_uid="articles.cache.synonyms_changed")
+def _synonyms_changed(sender, instance, **kwargs):
+    # Search results change with the synonym list (stored search pages would keep the old answer).
     pages_changed()

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Article, RelatedQuestion, Topic
+from .models import Article, RelatedQuestion, SearchSynonym, Topic
 from .signals import publication_changed
 
 log = logging.getLogger(__name__)
@@ -124,3 +124,8 @@ def _related_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=Topic, dispatch_uid="articles.purge.topic_changed")
 def _topic_changed(sender, instance, **kwargs):
     purge(EVERYTHING)  # a topic's name shows on each of its articles' pages; renames are rare
+
+
+@receiver([post_save, post_delete], sender=SearchSynonym, dispatch_uid="articles.purge.synonyms_changed")
+def _synonyms_changed(sender, instance, **kwargs):
+    purge(r"^/search/")

@@ -5,8 +5,8 @@ Each public article keeps the ids of its related questions in ``published_relate
 choices, then the most similar public articles up to five (``search.fill_related``). They are
 recomputed, inside the publishing transaction, for the articles whose published state changed
 and for the articles whose editors linked to them, and when an editors' link is added or removed.
-A page reads the stored ids in one query, keeping only those still public (so a withdrawn article
-drops out at once) with their current published question.
+A page reads the stored ids in one query, keeping only those still public and answered (so a withdrawn
+article drops out at once) with their current published question.
 
 Bulk publications (an import of thousands) would make one similarity search per article inside
 the import's transaction: above ``LIVE_LIMIT`` articles the lists are cleared instead and computed
@@ -27,7 +27,8 @@ def compute_related_ids(article):
     """The ids of an article's related questions, best first: the editors' public choices, then similar ones."""
     chosen = [
         link.related
-        for link in article.related_links.select_related("related").filter(related__in=Article.objects.public())
+        # Readers are sent only to answers: a related question still being written is not listed.
+        for link in article.related_links.select_related("related").filter(related__in=Article.objects.answered())
     ]
     return [related.pk for related in engine.fill_related(article, chosen)]
 
@@ -49,7 +50,7 @@ def related_for(article):
         Article.objects.filter(pk=article.pk).update(published_related=ids)
     else:
         ids = article.published_related
-    found = Article.objects.public().in_bulk(ids)
+    found = Article.objects.answered().in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
 
 

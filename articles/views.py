@@ -48,7 +48,7 @@ def article_detail(request, slug, *, follow_up_form=None, follow_up_sent=None, h
     if revision is None:
         raise Http404("This article has no saved content yet.")
     page = revision.page_for(audience)
-    related = related_for(article)  # stored when published (articles/related.py)
+    related = related_for(article)  # stored when published; answered articles only (articles/related.py)
     context = {
         "article": article,
         "revision": revision,

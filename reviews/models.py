@@ -67,6 +67,8 @@ class ReviewEvent(RecordModel):
         SUBMIT = "submit", "Submitted for review"
         START_REVIEW = "start_review", "Started review"
         REQUEST_CHANGES = "request_changes", "Requested changes"
+        RESUBMIT = "resubmit", "Changes made, resubmitted"
+        TAKE_OVER = "take_over", "Took over the review"
         APPROVE = "approve", "Approved"
         EDIT = "edit", "Edited"
 

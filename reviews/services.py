@@ -66,16 +66,66 @@ def next_review_due(approved_on: datetime.date) -> datetime.date:
 
 
 def review_holder(article: Article):
-    """The board member's account that started the current review, or None when not under review."""
-    if article.status != Status.UNDER_REVIEW:
-        return None
-    event = (
-        ReviewEvent.objects.filter(article=article, action=Action.START_REVIEW)
-        .select_related("actor")
+    """The board member's account that holds the current review, or None when not under review."""
+    return permissions.review_holder(article)
+
+
+def diff_base(article: Article):
+    """What a reviewer compares the current text with: on a second round, the revision changes were
+    requested on; otherwise the approved revision (None before any approval)."""
+    request = (
+        ReviewEvent.objects.filter(article=article, action=Action.REQUEST_CHANGES)
+        .exclude(revision_id=article.current_revision_id)
+        .select_related("revision")
         .order_by("-created", "-id")
         .first()
     )
-    return event.actor if event else None
+    if request is not None and (article.live_revision is None or request.revision.number > article.live_revision.number):
+        return request.revision, "request_changes"
+    return article.live_revision, "live"
+
+
+@dataclass
+class QueueItem:
+    """One article waiting for a board member, as the review queue lists it."""
+
+    article: Article
+    submitted_at: datetime.datetime
+    submitted_by: str
+    changed_lines: int  # lines added or removed since what the board last saw (approved or sent back)
+    answering_request: bool  # the editor resubmitted after "Request changes"
+
+
+def review_queue(limit: int = 25) -> list:
+    """Articles waiting for review (Submitted), the longest-waiting first."""
+    from .diffs import revision_diff
+
+    waiting = list(
+        Article.objects.filter(status=Status.SUBMITTED).select_related("current_revision", "live_revision")[:500]
+    )
+    last_submission = {}
+    for event in (
+        ReviewEvent.objects.filter(article__in=waiting, to_status=Status.SUBMITTED)
+        .select_related("actor")
+        .order_by("created", "id")
+    ):
+        last_submission[event.article_id] = event  # the newest wins
+    items = []
+    for article in waiting:
+        event = last_submission.get(article.pk)
+        items.append((event.created if event else article.created, article, event))
+    items.sort(key=lambda item: item[0])
+    queue = []
+    for submitted_at, article, event in items[:limit]:
+        base, _ = diff_base(article)
+        changed = sum(1 for row in revision_diff(base, article.current_revision) if row["kind"] in ("added", "removed"))
+        queue.append(
+            QueueItem(
+                article, submitted_at, event.actor_name if event else "", changed,
+                answering_request=bool(event and event.action == Action.RESUBMIT),
+            )
+        )  # fmt: skip
+    return queue
 
 
 def _locked(article: Article) -> Article:
@@ -266,6 +316,18 @@ def article_submit(*, article: Article, user, comment: str = "") -> Article:
 def article_start_review(*, article: Article, user, comment: str = "") -> Article:
     """A board member takes a submitted article to review it: Submitted -> Under Review."""
     return _move("start_review", article=article, user=user, comment=comment)
+
+
+@transaction.atomic
+def article_resubmit(*, article: Article, user, comment: str) -> Article:
+    """The editor answers a request for changes, saying what changed; the article waits for review again."""
+    return _move("resubmit", article=article, user=user, comment=comment)
+
+
+@transaction.atomic
+def article_take_over(*, article: Article, user, comment: str = "") -> Article:
+    """A board member takes over a review another member holds (recorded), e.g. when they are away."""
+    return _move("take_over", article=article, user=user, comment=comment)
 
 
 @transaction.atomic

@@ -149,3 +149,22 @@ def test_a_broad_query_ranks_a_bounded_number_of_matches(monkeypatch):
     monkeypatch.setattr(engine, "SEARCH_CANDIDATES", 3)
     results = list(engine.search("eczema"))
     assert len(results) == 3 and all("eczema" in article.published_question for article in results)
+
+
+def test_a_lay_term_finds_the_article_that_uses_the_clinical_one(client):
+    """“carcinoid” (a reader's word, in the synonym list) finds the neuroendocrine tumour article."""
+    article = make_approved_article(
+        "What is the likely cause of neuroendocrine tumors?", guidelines="Neuroendocrine tumors start in hormone cells."
+    )
+    assert result_titles(client.get("/search/?q=carcinoid")) == [article.question]
+    assert result_titles(client.get("/search/?q=carcinoid+tumour")) == [article.question]
+
+
+def test_editors_add_synonyms_and_search_uses_them_at_once(client):
+    """A synonym saved in the admin's list changes the very next search."""
+    from articles.models import SearchSynonym
+
+    article = make_approved_article("How is hyperhidrosis treated?", guidelines="Hyperhidrosis can be treated.")
+    assert result_titles(client.get("/search/?q=heavy+sweating")) == []
+    SearchSynonym.objects.create(term="Heavy  Sweating", alternatives="hyperhidrosis")
+    assert result_titles(client.get("/search/?q=heavy+sweating")) == [article.question]

@@ -174,7 +174,7 @@ def test_only_a_board_administrator_may_link_an_account():
 def test_an_approval_keeps_the_signature_it_was_given(client):
     """Renaming a member later never changes who signed an old approval, on the page or in the audit trail."""
     reviewer = make_reviewer(name="Sam Signer", credentials="MD")
-    article = make_article(status=Status.UNDER_REVIEW, guidelines="Text.", author=make_editor())
+    article = make_article(status=Status.UNDER_REVIEW, guidelines="Text.", author=make_editor(), reviewer=reviewer)
     services.article_approve(article=article, user=reviewer)
     member = reviewer.board_member
     member.name, member.credentials = "Prof. Renamed", "MD, FRCP"
@@ -191,7 +191,7 @@ def test_disclosures_are_shown_on_the_board_page_and_beside_the_review(client):
     member = reviewer.board_member
     member.disclosures = "Advisory board fees from Example Pharma (2025)."
     services.board_member_save(member=member, user=make_board_admin())
-    article = make_article(status=Status.UNDER_REVIEW, guidelines="Text.", author=make_editor())
+    article = make_article(status=Status.UNDER_REVIEW, guidelines="Text.", author=make_editor(), reviewer=reviewer)
     services.article_approve(article=article, user=reviewer)
     assert "Advisory board fees from Example Pharma (2025)." in client.get("/medical-advisory-board/").content.decode()
     page = client.get(article.get_absolute_url()).content.decode()
@@ -206,7 +206,7 @@ def test_the_four_eyes_refusal_names_the_revisions_the_approver_wrote():
     article = make_article(status=Status.SUBMITTED, guidelines="First.", author=make_editor())
     edit_article(article, user=author, guidelines="Second.")
     edit_article(article, user=make_editor(), guidelines="Third.")
-    services.article_start_review(article=Article.objects.get(pk=article.pk), user=make_reviewer())
+    services.article_start_review(article=Article.objects.get(pk=article.pk), user=author)
     with pytest.raises(services.FourEyesError, match=r"revision 2,"):
         services.article_approve(article=Article.objects.get(pk=article.pk), user=author)
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0008_published_copy'),
+        ('articles', '0010_answers_and_synonyms'),
     ]
 
     operations = [
