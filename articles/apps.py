@@ -6,6 +6,8 @@ class ArticlesConfig(AppConfig):
     name = "articles"
 
     def ready(self):
-        # Receivers of articles.signals.publication_changed (the published copy, then the page cache), and
-        # the focus dictionary kept in step with editors' saves.
-        from . import cache, publishing, understanding  # noqa: F401
+        # Receivers of articles.signals.publication_changed, called in this order: the published copy,
+        # then the stored related questions (they read it), the page cache and purges; and the focus
+        # dictionary kept in step with editors' saves.
+        from . import publishing  # noqa: F401  isort: skip
+        from . import cache, purge, related, understanding  # noqa: F401

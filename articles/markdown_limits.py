@@ -92,11 +92,9 @@ def validate_markdown(text):
         raise ValidationError(problems, code="markdown_limits")
 
 
-def limited_preview(text):
-    """The admin's live preview (MARKDOWNX_MARKDOWNIFY_FUNCTION): the limits first, then the real pipeline."""
-    from .pipeline import markdownx_preview
-
+def refusal_html(text):
+    """For the live preview: why this text is not rendered, as HTML (None when it is within the limits)."""
     problems = markdown_problems(text)
-    if problems:
-        return "".join(f'<p class="errornote">Not previewed: {escape(problem)}</p>' for problem in problems)
-    return markdownx_preview(text)
+    if not problems:
+        return None
+    return "".join(f'<p class="errornote">Not previewed: {escape(problem)}</p>' for problem in problems)

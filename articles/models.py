@@ -206,6 +206,9 @@ class Article(models.Model):
         Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="published_articles", editable=False
     )
     published_is_demo = models.BooleanField(default=False, editable=False)
+    # Related questions as readers see them (the editors' choices, then similar articles), stored
+    # by articles.related when content is published; None until first computed (bulk imports).
+    published_related = models.JSONField(null=True, blank=True, default=None, editable=False)
     published_has_answer = models.BooleanField(
         default=False, editable=False, help_text="The published revision has answer sections (not just a question)."
     )

@@ -257,10 +257,3 @@ def render_section(text, numbering, known_keys):
     html = sanitize(md.convert(text or ""))
     html = re.sub(re.escape(nonce) + r"(\d+)z", lambda m: _citation_html(groups[int(m.group(1))], numbering), html)
     return html, unknown
-
-
-def markdownx_preview(text):
-    """Admin live preview: the same pipeline, citations numbered within the text alone."""
-    numbering = CitationNumbering()
-    html, _ = render_section(text, numbering, known_keys=set(cited_keys(text)))
-    return html

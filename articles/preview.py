@@ -12,7 +12,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
-from . import pipeline
+from . import markdown_limits, pipeline
 
 MAX_KEYS = 500
 _KEY = re.compile(rf"^{pipeline.CITATION_KEY}\Z")
@@ -49,6 +49,9 @@ def preview(request):
     text = request.POST.get("content")
     if text is None:
         return HttpResponseBadRequest("Nothing to preview: the request has no content.")
+    refused = markdown_limits.refusal_html(text)  # the same limits as the save, before any rendering
+    if refused:
+        return HttpResponse(refused)
     if "keys" not in request.GET:
         # The first preview, drawn before the page's script says what is attached: number locally, flag nothing.
         attached = pipeline.cited_keys(text)

@@ -22,9 +22,9 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, F, Q, TextField, Value, When
+from django.db.models.expressions import Expression
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -36,6 +36,9 @@ QUESTION_COLUMN = "published_question"  # the displayed question's column, as fo
 MAX_QUERY_LENGTH = 200
 MAX_TERMS_ALL = 8
 MAX_TERMS_ANY = 30
+# A broad query ("cancer") matches thousands of articles: only this many matches are ranked (the
+# index's first ones, unordered), so a search costs the same whatever the database size.
+SEARCH_CANDIDATES = 1000
 MARK_START, MARK_STOP = "\ue000", "\ue001"
 _MARKERS = re.compile(f"[{MARK_START}{MARK_STOP}]")
 _MARKED = re.compile(f"({MARK_START}[^{MARK_START}{MARK_STOP}]*{MARK_STOP})")
@@ -72,8 +75,18 @@ def is_postgres():
 # --- Matching and ranking ------------------------------------------------------------------------------
 
 
+class _SearchVectorColumn(Expression):
+    """The generated search_vector column of the query's own article table (its alias, so subqueries stay uncorrelated)."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.{connection.ops.quote_name('search_vector')}", []
+
+
 def _search_vector():
-    return RawSQL('"articles_article"."search_vector"', [], output_field=SearchVectorField())
+    return _SearchVectorColumn()
 
 
 # --- Synonyms: a reader's words and the words our articles use -------------------------------------------
@@ -107,17 +120,19 @@ def query_variants(text):
     return list(dict.fromkeys(variants))[:MAX_VARIANTS]
 
 
-def _pg_query(text, mode):
+def _pg_query(text, mode, weight=""):
     """The tsquery for the text and its synonym variants: any variant may match."""
-    return reduce(or_, [_pg_single_query(variant, mode) for variant in query_variants(text)])
+    return reduce(or_, [_pg_single_query(variant, mode, weight) for variant in query_variants(text)])
 
 
-def _pg_single_query(text, mode):
+def _pg_single_query(text, mode, weight=""):
     if mode == "all":
         return SearchQuery(text, config=CONFIG, search_type="websearch")
-    # Any word may match: an OR of the words (letters and digits only, so safe as raw tsquery syntax).
+    # Any word may match: an OR of the words (letters and digits only, so safe as raw tsquery syntax);
+    # weight "A" keeps only matches in the question.
     terms = terms_of(text, limit=MAX_TERMS_ANY)
-    return SearchQuery(" | ".join(terms) if terms else "", config=CONFIG, search_type="raw")
+    suffix = f":{weight}" if weight else ""
+    return SearchQuery(" | ".join(f"{term}{suffix}" for term in terms), config=CONFIG, search_type="raw")
 
 
 def _stem(term):
@@ -138,11 +153,13 @@ def search(text, *, mode="all", queryset=None):
         return base.none()
     if is_postgres():
         query = _pg_query(text, mode)
-        results = (
-            base.annotate(vector=_search_vector())
-            .filter(vector=query)
-            .annotate(rank=SearchRank(_search_vector(), query))
-        )
+        # "any" matches nearly every article on common words: its candidates are the articles
+        # whose question shares a word, the likeliest to be about the same thing.
+        candidate_query = query if mode == "all" else _pg_query(text, mode, weight="A")
+        matching = base.annotate(vector=_search_vector()).filter(vector=candidate_query)
+        # Bounded cost: rank at most SEARCH_CANDIDATES of the GIN index's matches, not every one.
+        candidates = matching.order_by().values("pk")[:SEARCH_CANDIDATES]
+        results = base.filter(pk__in=candidates).annotate(rank=SearchRank(_search_vector(), query))
     else:
         combined, stems = None, []
         for variant in query_variants(text):
@@ -162,7 +179,8 @@ def search(text, *, mode="all", queryset=None):
             for s in stems
             for field, weight in (("published_question", 8), ("published_summary", 3), ("published_body", 1))
         ]
-        results = base.filter(combined).annotate(rank=_balanced_sum(parts))
+        candidates = base.filter(combined).order_by().values("pk")[:SEARCH_CANDIDATES]
+        results = base.filter(pk__in=candidates).annotate(rank=_balanced_sum(parts))
     return results.order_by("-rank", F("live_revision").desc(nulls_last=True), "published_question")
 
 

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import search as engine
 from . import structured_data
 from .audience import COOKIE_MAX_AGE, COOKIE_NAME, audience_of
-from .cache import cache_article_page
 from .context_processors import site_url_of
 from .follow_up import client_hash, is_rate_limited, is_site_rate_limited, rate_limit, store_question
+from .http_cache import public_page, same_origin_only
+from .related import related_for
 from .forms import AudienceForm, FollowUpForm
 from .matching import follow_up_matches
 from .models import Article, Audience, Status, Topic
@@ -53,7 +54,7 @@ def _article_structured_data(request, article, revision, page, audience, context
     )
 
 
-@cache_article_page  # anonymous readers: cached page, own CSRF token (articles/cache.py)
+@public_page  # the same bytes for every anonymous reader of an audience (articles/http_cache.py)
 def article_detail(request, slug, *, follow_up_form=None, follow_up_sent=None, http_status=200):
     """The article page: the reviewed answer to one question.
 
@@ -70,12 +71,7 @@ def article_detail(request, slug, *, follow_up_form=None, follow_up_sent=None, h
     if revision is None:
         raise Http404("This article has no saved content yet.")
     page = revision.page_for(audience)
-    # Readers are sent only to answers: a related question still being written is listed for editors only.
-    related = [
-        link.related
-        for link in article.related_links.select_related("related").filter(related__in=Article.objects.answered())
-    ]
-    related = engine.fill_related(article, related)
+    related = related_for(article)  # stored when published; answered articles only (articles/related.py)
     context = {
         "article": article,
         "revision": revision,
@@ -99,6 +95,7 @@ def article_detail(request, slug, *, follow_up_form=None, follow_up_sent=None, h
     return response
 
 
+@same_origin_only  # no per-reader CSRF token on public pages: the form must come from this site
 @require_POST
 def follow_up(request, slug):
     """Store a reader's follow-up question and show the public articles that best answer it."""
@@ -138,6 +135,7 @@ def _safe_next(request, url):
     return "/"
 
 
+@same_origin_only
 @require_http_methods(["GET", "POST"])
 def personalize(request):
     """ "Which best describes you?": a plain form POST that sets the audience cookie for a year."""
@@ -159,6 +157,7 @@ def personalize(request):
     return response
 
 
+@public_page(shared=settings.SEARCH_CACHE_SECONDS, browser=settings.SEARCH_CACHE_SECONDS)
 def search(request):
     """Search results: public articles only, best first, with highlighted snippets."""
     raw = request.GET.get("q", "")
@@ -203,6 +202,7 @@ def public_topics():
     return topics
 
 
+@public_page
 def home(request):
     """The front page: a search box, recently reviewed and recently updated questions, and the topics."""
     public = Article.objects.public().select_related("published_topic")
@@ -215,6 +215,7 @@ def home(request):
     return render(request, "articles/home.html", context)
 
 
+@public_page
 def topic_detail(request, slug):
     """All public articles on one topic, a page at a time."""
     topic = get_object_or_404(Topic, slug=slug)

@@ -72,6 +72,11 @@ MIDDLEWARE = [
     # Content-Security-Policy (no inline script or style on public pages) and Permissions-Policy.
     "qa_site.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages: answered from the shared page cache before sessions and CSRF run; on the way
+    # out, ETag and 304 (ConditionalGet) and Cache-Control public or private (articles.http_cache).
+    "articles.cache.PageCacheMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "articles.http_cache.CacheHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -154,8 +159,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "qa-site"}}
 
 # django-markdownx: the admin preview goes through the same sanitising pipeline as the site.
-# Limits first (articles/markdown_limits.py), then articles.pipeline.markdownx_preview.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown_limits.limited_preview"
+# The live preview is articles.preview (routed at markdownx's address): limits first, then the pipeline.
 MARKDOWNX_EDITOR_RESIZABLE = True
 
 # Request size limits (Django refuses more with a 400): the article form's largest honest post is
@@ -166,8 +170,18 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2_000
 # Medical review cadence: approval sets "Next review due" this many months later.
 REVIEW_INTERVAL_MONTHS = int(os.environ.get("REVIEW_INTERVAL_MONTHS", "12"))
 
-# How long an anonymous reader's article page may be reused from the cache at most (seconds).
+# How long a public page may be reused from a shared cache (s-maxage, and the app's own page cache)
+# at most, in seconds; publishing purges it sooner. Browsers reuse it for HTTP_CACHE_MAX_AGE.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+HTTP_CACHE_S_MAXAGE = PAGE_CACHE_SECONDS
+HTTP_CACHE_MAX_AGE = int(os.environ.get("HTTP_CACHE_MAX_AGE", "60"))
+SEARCH_CACHE_SECONDS = int(os.environ.get("SEARCH_CACHE_SECONDS", "60"))  # search results: briefly
+
+# Shared caches to purge when published content changes (comma-separated URLs that accept BAN,
+# e.g. http://127.0.0.1:6085/ for the Varnish of scripts/stack). Failures are retried in the background.
+CACHE_PURGE_URLS = env_list("CACHE_PURGE_URLS")
+CACHE_PURGE_RETRIES = int(os.environ.get("CACHE_PURGE_RETRIES", "4"))
+CACHE_PURGE_BACKOFF = float(os.environ.get("CACHE_PURGE_BACKOFF", "0.25"))  # seconds, doubled per retry
 
 # Follow-up questions one reader (client address) may send per hour.
 FOLLOW_UP_RATE_LIMIT = int(os.environ.get("FOLLOW_UP_RATE_LIMIT", "5"))

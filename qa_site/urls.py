@@ -17,6 +17,7 @@ from django.contrib.sitemaps.views import sitemap
 
 from articles import preview
 from articles.feeds import NewlyApprovedFeed
+from articles.http_cache import public_page
 from articles.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -24,11 +25,12 @@ urlpatterns = [
     # The editor's live preview (markdownx posts here), for staff only, numbering citations as the page
     # will. Image upload is not routed: the sanitiser allows no images, so uploads could only fill the disk.
     path("markdownx/markdownify/", preview.preview, name="markdownx_markdownify"),
-    path("editorial-policy/", TemplateView.as_view(template_name="pages/editorial_policy.html"), name="editorial-policy"),
-    path("disclaimer/", TemplateView.as_view(template_name="pages/disclaimer.html"), name="disclaimer"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("feeds/approved/", NewlyApprovedFeed(), name="feed-approved"),
-    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+    # Public pages (public_page): the same for every anonymous reader, so shared caches hold them.
+    path("editorial-policy/", public_page(TemplateView.as_view(template_name="pages/editorial_policy.html")), name="editorial-policy"),
+    path("disclaimer/", public_page(TemplateView.as_view(template_name="pages/disclaimer.html")), name="disclaimer"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("feeds/approved/", public_page(NewlyApprovedFeed()), name="feed-approved"),
+    path("robots.txt", public_page(TemplateView.as_view(template_name="robots.txt", content_type="text/plain"))),
     # Browsers and feed readers ask for /favicon.ico whatever the page says.
     path("favicon.ico", FaviconView.as_view()),
     path("", include("reviews.urls")),

@@ -5,9 +5,12 @@ from django.urls import reverse
 from articles import structured_data
 from articles.context_processors import site_url_of
 
+from articles.http_cache import public_page
+
 from .models import BoardMember
 
 
+@public_page
 def board(request):
     """The Medical Advisory Board: who reviews the articles."""
     members = list(BoardMember.objects.active())

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what the project needs on a fresh Debian machine: Python packages in .venv,
-# and (as root, only if missing) Chromium for browser tests and PostgreSQL 15.
+# and (as root, only if missing) Chromium for browser tests, PostgreSQL 15, Varnish 7 and Redis.
 # Sourced by scripts/serve and scripts/test; safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,9 @@ if [ "${QA_SKIP_DEBS:-}" != "1" ]; then
   # The Nu Html Checker (vnu-jar, from npm) runs on Java 17; npm installs it.
   command -v java >/dev/null 2>&1 || need_debs+=(openjdk-17-jre-headless)
   command -v npm >/dev/null 2>&1 || need_debs+=(npm)
+  # The production-like stack (scripts/stack) and the test through a real Varnish.
+  [ -x /usr/sbin/varnishd ] || command -v varnishd >/dev/null 2>&1 || need_debs+=(varnish)
+  command -v redis-server >/dev/null 2>&1 || need_debs+=(redis-server)
   if [ "${QA_WITH_BENCH:-}" = "1" ]; then command -v wrk >/dev/null 2>&1 || need_debs+=(wrk); fi
 fi
 if [ ${#need_debs[@]} -gt 0 ]; then

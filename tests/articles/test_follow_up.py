@@ -18,7 +18,7 @@ def article():
 
 def ask(client, article, text, ip="10.0.0.1"):
     """Send a follow-up question from the given client address."""
-    return client.post(f"/articles/{article.slug}/follow-up/", {"text": text, "website": ""}, REMOTE_ADDR=ip)
+    return client.post(f"/articles/{article.slug}/follow-up/", {"text": text, "website": ""}, REMOTE_ADDR=ip, HTTP_ORIGIN="http://testserver")
 
 
 def test_a_question_is_stored_with_article_audience_and_time(client, article):
@@ -76,7 +76,7 @@ def test_1000_characters_is_accepted(client, article):
 
 def test_a_filled_honeypot_is_refused_but_the_question_kept_on_the_page(client, article):
     response = client.post(
-        f"/articles/{article.slug}/follow-up/", {"text": "Is this a real question from a bot?", "website": "http://spam.example"}
+        f"/articles/{article.slug}/follow-up/", {"text": "Is this a real question from a bot?", "website": "http://spam.example"}, HTTP_ORIGIN="http://testserver"
     )
     assert response.status_code == 400
     html = response.content.decode()
@@ -113,10 +113,38 @@ def test_the_limit_is_a_setting(client, article):
     assert ask(client, article, "Second question about migraine?").status_code == 429
 
 
-def test_the_form_is_csrf_protected(article):
-    response = Client(enforce_csrf_checks=True).post(f"/articles/{article.slug}/follow-up/", {"text": "A question without a token?"})
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_ORIGIN": "null", "HTTP_REFERER": "https://evil.example/page"},
+        {"HTTP_REFERER": "http://testserver.evil.example/articles/"},
+        {},  # neither header: a browser always sends one of them with a form
+    ],
+)
+def test_a_question_sent_from_another_site_is_refused(article, headers):
+    """Without a per-reader token, the browser's Origin (or Referer) must name this site."""
+    response = Client(enforce_csrf_checks=True).post(
+        f"/articles/{article.slug}/follow-up/", {"text": "A question from somewhere else?", "website": ""}, **headers
+    )
     assert response.status_code == 403
+    assert "sent from another site" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
     assert FollowUpQuestion.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "headers", [{"HTTP_ORIGIN": "http://testserver"}, {"HTTP_REFERER": "http://testserver/articles/x/"}]
+)
+def test_a_question_sent_from_the_site_needs_no_token(article, headers):
+    """The site's own page posts without any CSRF token or cookie, and the reader's answer is never cached."""
+    response = Client(enforce_csrf_checks=True).post(
+        f"/articles/{article.slug}/follow-up/", {"text": "A question from the article page?", "website": ""}, **headers
+    )
+    assert response.status_code == 200
+    assert "Your question was sent to our editors" in response.content.decode()
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert FollowUpQuestion.objects.count() == 1
 
 
 def test_get_is_not_allowed_and_drafts_take_no_questions(client):
@@ -126,10 +154,12 @@ def test_get_is_not_allowed_and_drafts_take_no_questions(client):
 
 
 def test_every_article_page_has_the_form(client, article):
-    html = client.get(article.get_absolute_url()).content.decode()
+    """The form is on the page, with no per-reader token, so every reader gets the same shareable bytes."""
+    response = client.get(article.get_absolute_url())
+    html = response.content.decode()
     assert "Have a follow-up question?" in html
     assert f'action="/articles/{article.slug}/follow-up/#follow-up"' in html
-    assert 'name="csrfmiddlewaretoken"' in html
+    assert 'name="csrfmiddlewaretoken"' not in html and not response.cookies
 
 
 # --- The editors' side -----------------------------------------------------------------------------------
@@ -184,6 +214,7 @@ def test_behind_a_proxy_readers_are_counted_by_the_address_it_forwards(client, a
             {"text": f"Question {n} about migraine triggers?", "website": ""},
             REMOTE_ADDR=proxy,
             HTTP_X_REAL_IP="203.0.113.7",
+            HTTP_ORIGIN="http://testserver",
         )
         assert response.status_code == 200
     other = client.post(
@@ -191,6 +222,7 @@ def test_behind_a_proxy_readers_are_counted_by_the_address_it_forwards(client, a
         {"text": "Another reader asks about migraine?", "website": ""},
         REMOTE_ADDR=proxy,
         HTTP_X_REAL_IP="198.51.100.9",
+        HTTP_ORIGIN="http://testserver",
     )
     assert other.status_code == 200
 

@@ -23,7 +23,7 @@ def article():
 
 
 def choose(client, audience, next_url="/"):
-    return client.post("/personalize/", {"audience": audience, "next": next_url})
+    return client.post("/personalize/", {"audience": audience, "next": next_url}, HTTP_ORIGIN="http://testserver")
 
 
 def test_choosing_patient_sets_a_year_long_cookie_and_returns_to_the_page(client, article):
@@ -117,8 +117,13 @@ def test_the_personalize_page_works_without_javascript(client):
     assert 'name="next" value="/search/"' in html
 
 
-def test_the_form_is_csrf_protected(article):
-    """A POST without the CSRF token is refused."""
+def test_the_form_is_accepted_only_from_this_site(article):
+    """No CSRF token on public pages: a POST from another site is refused, one from this site works."""
 
-    response = Client(enforce_csrf_checks=True).post("/personalize/", {"audience": "patient", "next": "/"})
+    response = Client(enforce_csrf_checks=True).post(
+        "/personalize/", {"audience": "patient", "next": "/"}, HTTP_ORIGIN="https://evil.example"
+    )
     assert response.status_code == 403
+    assert "audience" not in response.cookies
+    own = Client(enforce_csrf_checks=True).post("/personalize/", {"audience": "patient", "next": "/"}, HTTP_ORIGIN="http://testserver")
+    assert own.status_code == 302 and own.cookies["audience"].value == "patient"

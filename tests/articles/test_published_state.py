@@ -42,6 +42,7 @@ def surfaces(reader, article, linking, old_topic, new_topic, audience=None):
         f"/articles/{linking.slug}/follow-up/",
         {"text": "Is a gout flare or podagra attack caused by urate crystals?", "website": ""},
         REMOTE_ADDR=f"10.9.{len(audience or '')}.{Article.objects.count()}",
+        HTTP_ORIGIN="http://testserver",
     )
     matches = text_of(follow_up)
     return {

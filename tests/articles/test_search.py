@@ -139,6 +139,18 @@ def test_a_long_question_of_many_words_is_searched_without_error(client):
     assert result_titles(response) == [article.question]
 
 
+def test_a_broad_query_ranks_a_bounded_number_of_matches(monkeypatch):
+    """However many articles match, only SEARCH_CANDIDATES of them are ranked and listed."""
+    from articles import search as engine
+
+    for n in range(5):
+        make_approved_article(f"Bounded search question {n} about eczema?", guidelines="Eczema care.")
+    assert engine.search("eczema").count() == 5
+    monkeypatch.setattr(engine, "SEARCH_CANDIDATES", 3)
+    results = list(engine.search("eczema"))
+    assert len(results) == 3 and all("eczema" in article.published_question for article in results)
+
+
 def test_a_lay_term_finds_the_article_that_uses_the_clinical_one(client):
     """“carcinoid” (a reader's word, in the synonym list) finds the neuroendocrine tumour article."""
     article = make_approved_article(

@@ -83,8 +83,8 @@ def site_markup(html):
 @pytest.mark.django_db
 def test_a_pending_article_cannot_show_a_reviewed_badge_or_duplicate_anchors(client):
     """A pending page full of imitations has exactly the classes and ids of a plain pending page."""
-    plain = make_article("A plain pending question?", guidelines="Plain text.", summary="Plain.")
-    hostile = make_article("A hostile pending question?", guidelines="\n\n".join(SPOOFS), summary="Plain.")
+    plain = make_article("Ordinary wording alone?", guidelines="Ordinary text.", summary="Ordinary.")
+    hostile = make_article("Imitations everywhere?", guidelines="\n\n".join(SPOOFS), summary="Imitated.")
     plain_classes, plain_ids = site_markup(client.get(plain.get_absolute_url()).content.decode())
     classes, ids = site_markup(client.get(hostile.get_absolute_url()).content.decode())
     assert classes["status-tag--approved"] == 0

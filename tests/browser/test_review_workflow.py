@@ -68,7 +68,9 @@ def test_editor_and_reviewer_take_an_article_from_draft_to_approved(live_server,
     assert reviewer_page.locator(".workflow button").all_inner_texts() == ["Start review"]
     assert "now Under Review" in press(reviewer_page, "Start review")
     assert reviewer_page.locator("[data-testid=review-holder]").inner_text() == "rory-reviewer"
+    # A browser may reuse a public page for HTTP_CACHE_MAX_AGE (60 s); reloading asks the site again.
     reader.goto(public_url)
+    reader.reload()
     assert reader.get_by_text(BANNER).is_visible()
     assert reader.locator('.stepper [aria-current="step"]').inner_text().endswith("Under Review")
 
@@ -82,6 +84,7 @@ def test_editor_and_reviewer_take_an_article_from_draft_to_approved(live_server,
 
     # The reader sees an approved page: no banner, the reviewer linked to the board page, the next date.
     reader.goto(public_url)
+    reader.reload()
     assert reader.get_by_text(BANNER).count() == 0
     assert reader.locator('.stepper [aria-current="step"]').inner_text().endswith("Approved")
     assert reader.locator(".board-badge").inner_text().endswith("Reviewed for accuracy by our Medical Advisory Board")

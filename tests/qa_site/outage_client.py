@@ -22,7 +22,7 @@ requests = [("get", path) for path in sys.argv[1:]] * int(os.environ.get("OUTAGE
 requests.append(("post", "/articles/some-article/follow-up/"))
 for method, path in requests:
     if method == "post":
-        response = client.post(path, {"text": "Is this question kept while the database is down?"})
+        response = client.post(path, {"text": "Is this question kept while the database is down?"}, HTTP_ORIGIN="http://testserver")
     else:
         response = client.get(path)
     body = response.content.decode()

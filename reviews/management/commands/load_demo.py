@@ -13,6 +13,7 @@ from django.utils.text import slugify
 
 from articles.importing import get_topic, medquad_reference
 from articles.models import AnswerSection, Article, Citation, RelatedQuestion, Status
+from articles.related import store_related
 from references.models import Reference
 from reviews import services
 from reviews.imports import import_medquad_row
@@ -56,6 +57,8 @@ class Command(BaseCommand):
             article = self.load_seed_article(seed)
             related = self.load_related(article, seed["related"])
             imported = self.load_medquad()
+        # Related lists are stored when content is published: the seed's was, before the NIH answers it lists.
+        store_related([article.pk])
         if options["with_demo_users"]:
             self.load_demo_users(options.get("password"))
         self.stdout.write(
