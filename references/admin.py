@@ -21,7 +21,7 @@ class ReferenceForm(forms.ModelForm):
 
     class Meta:
         model = Reference
-        fields = "__all__"
+        fields = ["doi", "pmid"]  # the admin adds the others from its fieldsets
 
     def _check_unique(self, name, value):
         if not value:

@@ -21,7 +21,7 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024  # a PubMed export of 1,000 records is about 
 MAX_RECORDS = 500
 AUTHORS_MAX_LENGTH = Reference._meta.get_field("authors").max_length
 FORMATS = {"pubmed": "PubMed / MEDLINE (.nbib)", "ris": "RIS (.ris)", "bibtex": "BibTeX (.bib)"}
-FILLABLE = ("authors", "container", "year", "volume", "issue", "pages", "doi", "pmid", "pmcid")
+FILLABLE = ("authors", "container", "year", "volume", "issue", "pages", "doi", "pmid", "pmcid", "url")
 
 
 class ImportRefused(ValueError):
