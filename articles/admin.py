@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from markdownx.widgets import AdminMarkdownxWidget
 
-from . import pipeline
+from . import grades, pipeline
 from .models import (
     DEFAULT_AUDIENCE,
     PLAIN_LANGUAGE_AUDIENCES,
@@ -79,6 +79,8 @@ class SectionFormSet(BaseInlineFormSet):
             for name in SECTION_TEXT_FIELDS:
                 text = form.cleaned_data.get(name) or ""
                 unknown = [key for key in dict.fromkeys(pipeline.cited_keys(text)) if key not in keys]
+                for error in grades.marker_errors(text):
+                    form.add_error(name, error)
                 if unknown:
                     form.add_error(
                         name,

@@ -16,6 +16,8 @@ from django.utils.html import escape
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from . import grades
+
 ALLOWED_TAGS = frozenset(
     {
         "p", "br", "hr", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "b", "i",
@@ -122,8 +124,9 @@ def render_section(text, numbering, known_keys):
         # Duplicates inside one group count once.
         return _citation_html(list(dict.fromkeys(keys)), numbering)
 
+    text, badges = grades.protect(text)  # {grade=1B by=NCCN} badges go in after sanitising
     with_citations = CITATION_GROUP.sub(replace, text or "")
-    return sanitize(_markdown().convert(with_citations)), unknown
+    return grades.insert_badges(sanitize(_markdown().convert(with_citations)), badges), unknown
 
 
 def markdownx_preview(text):

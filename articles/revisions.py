@@ -16,7 +16,7 @@ import textstat
 from django.db import transaction
 from django.utils.html import strip_tags
 
-from . import pipeline
+from . import grades, pipeline
 from .search import update_search_text
 from .models import DEFAULT_AUDIENCE, PLAIN_LANGUAGE_AUDIENCES, AnswerSection, Article, ArticleRevision, Audience, Citation
 
@@ -84,7 +84,10 @@ def render_page(content, references_by_key, audience):
         html, unknown = pipeline.render_section(text, numbering, known_keys=references_by_key)
         if unknown:
             raise CitationError(unknown)
-        sections.append({"kind": section["kind"], "heading": section["heading"], "anchor": _section_anchor(section["kind"]), "html": html})
+        sections.append({
+            "kind": section["kind"], "heading": section["heading"], "anchor": _section_anchor(section["kind"]), "html": html,
+            "grades": grades.graded_statements(text),  # for the page's legend and structured data
+        })
     references = [
         {"number": number, "key": key, "html": str(references_by_key[key].to_ama_html())}
         for key, number in sorted(numbering.numbers.items(), key=lambda item: item[1])
