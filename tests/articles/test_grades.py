@@ -79,3 +79,18 @@ def test_editorial_policy_explains_every_grade(client):
     assert len(rows) == 7
     assert rows[0].get_text(" ", strip=True) == "1A Strong recommendation, high-quality evidence."
     assert rows[-1].get_text(" ", strip=True).startswith("Ungraded")
+
+
+@pytest.mark.django_db
+def test_admin_refuses_an_invalid_grade_and_keeps_the_text(client):
+    """An editor who types {grade=3D} is told how to write a grade; nothing is saved."""
+    from articles.models import AnswerSection, Article
+    from tests.articles.test_admin import article_form_data, page_text
+    from tests.factories import make_user
+
+    client.force_login(make_user("grading-editor", superuser=True))
+    data = article_form_data(sections=[(AnswerSection.Kind.GUIDELINES, "Offer it. {grade=3D by=NCCN}")])
+    response = client.post("/admin/articles/article/add/", data)
+    assert response.status_code == 200
+    assert "“{grade=3D by=NCCN}” is not a grade" in page_text(response)
+    assert not Article.objects.exists()
