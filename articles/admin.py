@@ -1,12 +1,14 @@
-"""Content editing: the article with its sections, attached references and related questions."""
+"""Content editing: the article with its sections, attached references and related questions.
+
+The ModelAdmins here edit the working copy only. Recording what was saved and every workflow
+move belong to reviews.services, so `reviews.admin` registers the Article and follow-up
+question admins built on these classes (articles knows nothing of reviews).
+"""
 
 from django.contrib import admin, messages
-from django.db import transaction
 from django.forms.models import BaseInlineFormSet
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.text import slugify
 from markdownx.widgets import AdminMarkdownxWidget
 
 from . import grades, pipeline
@@ -19,10 +21,8 @@ from .models import (
     Citation,
     FollowUpQuestion,
     RelatedQuestion,
-    Status,
     Topic,
 )
-from .revisions import record_revision
 
 SECTION_TEXT_FIELDS = ["body", "body_patient", "body_caregiver", "body_student", "body_professional"]
 # Plain-language versions (patient, caregiver) should read at grade 8 or below.
@@ -155,8 +155,9 @@ class PlainLanguageFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    """Editing an article's working copy; reviews.admin registers it with the workflow around it."""
+
     list_display = ["question", "status", "topic", "plain_language_grade"]
     list_filter = ["status", "topic", "is_demo", PlainLanguageFilter]
     search_fields = ["question", "slug", "topic__name"]
@@ -175,14 +176,14 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        revision, created = record_revision(form.instance, user=request.user)
+        revision = self.save_content(request, form.instance)
         form.instance.refresh_from_db()
-        self.revision_saved(request, form.instance, revision, created)
-
-    def revision_saved(self, request, article, revision, created):
-        """Hook for the review workflow; reports citation warnings to the editor."""
-        for warning in revision.rendered.get("warnings", []):
+        for warning in revision.rendered.get("warnings", []) if revision else []:
             messages.warning(request, warning)
+
+    def save_content(self, request, article):
+        """Record the saved working copy (reviews.admin: through reviews.services); returns the current revision."""
+        raise NotImplementedError
 
     @admin.display(description="Plain-language grade")
     def plain_language_grade(self, article):
@@ -194,15 +195,6 @@ class ArticleAdmin(admin.ModelAdmin):
         return format_html("{}", grade)
 
 
-def _unique_slug(text):
-    base = slugify(text)[:180] or "follow-up-question"
-    slug, n = base, 2
-    while Article.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-@admin.register(FollowUpQuestion)
 class FollowUpQuestionAdmin(admin.ModelAdmin):
     """Triage of readers' questions: never published; answered by writing a reviewed article."""
 
@@ -213,7 +205,7 @@ class FollowUpQuestionAdmin(admin.ModelAdmin):
     readonly_fields = ["text", "article", "audience", "created", "client_hash", "answer_article"]
     fields = ["text", "article", "audience", "created", "state", "answer_article", "client_hash"]
     date_hierarchy = "created"
-    actions = ["mark_new", "mark_answered", "mark_dismissed", "make_draft_article"]
+    actions = ["mark_new", "mark_answered", "mark_dismissed"]
 
     def has_add_permission(self, request):
         return False  # questions come from readers only
@@ -238,32 +230,3 @@ class FollowUpQuestionAdmin(admin.ModelAdmin):
     @admin.action(description="Dismiss selected questions", permissions=["change"])
     def mark_dismissed(self, request, queryset):
         self._set_state(request, queryset, FollowUpQuestion.State.DISMISSED)
-
-    def has_add_article_permission(self, request):
-        return request.user.has_perm("articles.add_article")
-
-    @admin.action(description="Turn into a new draft article", permissions=["change", "add_article"])
-    def make_draft_article(self, request, queryset):
-        created, skipped = [], 0
-        for question in queryset.select_related("article__topic"):
-            if question.answer_article_id:
-                skipped += 1
-                continue
-            with transaction.atomic():
-                text = " ".join(question.text.split())
-                article = Article.objects.create(
-                    question=text[:300],
-                    slug=_unique_slug(text[:120]),
-                    status=Status.DRAFT,
-                    topic=question.article.topic if question.article else None,
-                    created_by=request.user,
-                )
-                record_revision(article, user=request.user)
-                question.answer_article = article
-                question.save(update_fields=["answer_article"])
-            created.append(article)
-        for article in created:
-            url = reverse("admin:articles_article_change", args=[article.pk])
-            self.message_user(request, format_html('Draft article created: <a href="{}">{}</a>', url, article.question), messages.SUCCESS)
-        if skipped:
-            self.message_user(request, f"{skipped} question{'s' if skipped != 1 else ''} already had an article and {'were' if skipped != 1 else 'was'} skipped.", messages.WARNING)

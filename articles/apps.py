@@ -6,4 +6,5 @@ class ArticlesConfig(AppConfig):
     name = "articles"
 
     def ready(self):
-        from . import cache  # noqa: F401  connects the page-cache invalidation signals
+        # Receivers of articles.signals.publication_changed: the published copy, then the page cache.
+        from . import cache, publishing  # noqa: F401

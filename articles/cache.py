@@ -9,11 +9,12 @@ personalize) stay valid for everyone. Pages holding a token we cannot find, page
 with messages, responses setting cookies, POSTs, query strings, logged-in users and
 any request carrying a session cookie are never cached.
 
-Freshness comes from the key, not from expiry: it holds the article's state as
-stored (status, live and current revision, review dates, topic, modification time),
-today's date, the reader's audience, and a version of the related-questions list that changes on
-every RelatedQuestion save/delete, whenever a linked article is saved or deleted,
-and when the article's topic is renamed.
+Freshness comes from the key, not from expiry: it holds the article's published state
+(status, live, current and published revision, review dates, published topic), today's date,
+the reader's audience, and a version of the related-questions list that changes on every
+RelatedQuestion save/delete, whenever reviews.services announces a change to a linked article
+(articles.signals.publication_changed), and when the article's topic is renamed. The editors'
+working copy is not in the key: saving a draft never changes what readers are served.
 Approval, an edit going live or a related-list change therefore shows at once.
 A short timeout (the PAGE_CACHE_SECONDS setting, default 10 minutes) bounds anything the key
 cannot see, such as a board member being deactivated (the reviewer link loses its anchor).
@@ -28,7 +29,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
@@ -38,13 +39,14 @@ from django.utils.cache import patch_vary_headers
 
 from .audience import audience_of
 from .models import Article, RelatedQuestion, Topic
+from .signals import publication_changed
 
 CSRF_PLACEHOLDER = "csrf-token-placeholder-4e1f0c2b"
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 # Every field of the article row the page shows; a change to any of them changes the key.
 PAGE_STATE_FIELDS = (
-    "pk", "status", "live_revision_id", "current_revision_id", "modified", "last_reviewed_at",
-    "last_reviewed_by_id", "last_reviewed_by_display", "next_review_due", "is_demo", "topic_id",
+    "pk", "status", "live_revision_id", "current_revision_id", "published_revision_id", "last_reviewed_at",
+    "last_reviewed_by_id", "last_reviewed_by_display", "next_review_due", "published_topic_id",
 )  # fmt: skip
 
 
@@ -69,7 +71,7 @@ def page_state(slug):
 
 
 def page_cache_seconds():
-    return getattr(settings, "PAGE_CACHE_SECONDS", 600)
+    return settings.PAGE_CACHE_SECONDS
 
 
 def _related_version_key(article_id):
@@ -151,18 +153,26 @@ def cache_article_page(view):
 
 @receiver([post_save, post_delete], sender=RelatedQuestion, dispatch_uid="articles.cache.related_changed")
 def _related_changed(sender, instance, **kwargs):
+    # Deleting an article deletes the links to it (CASCADE), which lands here too.
     bump_related_version(instance.article_id)
 
 
-@receiver([post_save, post_delete], sender=Article, dispatch_uid="articles.cache.article_changed")
-def _linked_article_changed(sender, instance, **kwargs):
-    # Its question or status shows in other articles' related lists.
-    linking = list(RelatedQuestion.objects.filter(related_id=instance.pk).values_list("article_id", flat=True))
-    if linking:
-        bump_related_version(*linking)
+@receiver(publication_changed, dispatch_uid="articles.cache.publication_changed")
+def _published_state_changed(sender, article_ids, **kwargs):
+    # Their published question and status show in other articles' related lists: those pages go stale.
+    # (Their own pages need nothing: their state is in the key.) After commit, so no reader re-caches
+    # the old list between the bump and the commit.
+    ids = list(article_ids)
+
+    def bump():
+        linking = set(RelatedQuestion.objects.filter(related_id__in=ids).values_list("article_id", flat=True))
+        if linking:
+            bump_related_version(*linking)
+
+    transaction.on_commit(bump)
 
 
 @receiver(post_save, sender=Topic, dispatch_uid="articles.cache.topic_changed")
 def _topic_changed(sender, instance, **kwargs):
     # Its name shows on each of its articles' pages (renaming a topic is rare).
-    bump_related_version(*instance.articles.values_list("pk", flat=True))
+    bump_related_version(*instance.published_articles.values_list("pk", flat=True))

@@ -19,10 +19,10 @@ class NewlyApprovedFeed(Feed):
         return Article.objects.public().approved().select_related("live_revision").order_by("-last_reviewed_at")[:30]
 
     def item_title(self, item):
-        return item.live_revision.question
+        return item.published_question
 
     def item_description(self, item):
-        return item.live_revision.summary
+        return item.published_summary
 
     def item_pubdate(self, item):
         return item.last_reviewed_at

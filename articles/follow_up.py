@@ -13,7 +13,7 @@ RATE_WINDOW = timedelta(hours=1)
 
 def rate_limit():
     """Questions allowed per client per hour (setting FOLLOW_UP_RATE_LIMIT, default 5)."""
-    return getattr(settings, "FOLLOW_UP_RATE_LIMIT", 5)
+    return settings.FOLLOW_UP_RATE_LIMIT
 
 
 def client_address(request):

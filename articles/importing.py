@@ -1,10 +1,17 @@
 """Creating and updating articles from outside sources (MedQuAD, the demo seed).
 
 The MedQuAD import works a chunk of rows at a time: it reads what already exists
-for the whole chunk in a few queries, writes with bulk_create/bulk_update, and
-renders revisions with the same functions as ``articles.revisions.record_revision``
+for the whole chunk in a few queries, writes the working copy with bulk_create/bulk_update,
+and renders revisions with the same functions as ``articles.revisions.build_revision``
 (same content, same hash, no new revision when nothing changed), optionally in a
 pool of worker processes because rendering is pure CPU work.
+
+What the revisions do to the workflow is not decided here: the importer hands them to the
+``save_revisions`` callable it is given (``reviews.services.save_imported_revisions``), the
+one write path for status and revision pointers.
+
+An article whose latest revision was written by a person (an editor changed it after the
+import) is never overwritten: it is skipped and counted as "kept editor changes".
 """
 
 import hashlib
@@ -19,9 +26,8 @@ from django.utils.text import slugify
 from references.models import Reference
 
 from .medquad import MEDQUAD_KEY, MEDQUAD_REFERENCE, SOURCE_KEY, MedQuADEntry
-from .models import AnswerSection, Article, ArticleRevision, Citation, Status, Topic
+from .models import AnswerSection, Article, ArticleRevision, Citation, Topic
 from .revisions import CitationError, content_hash, content_of, new_revision, render
-from .search import SEARCH_FIELDS, search_fields
 
 REQUIRED_FIELDS = ("source", "qid", "question", "answer", "url")
 
@@ -76,6 +82,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    kept_editor_changes: int = 0  # articles an editor changed since the import: left as they are
     errors: list = field(default_factory=list)  # (line number, message)
 
 
@@ -96,7 +103,8 @@ class PreparedChunk:
 class MedQuADImporter:
     """Creates or updates one article per MedQuAD pair, a chunk at a time."""
 
-    def __init__(self, *, is_demo=False, pool=None):
+    def __init__(self, *, save_revisions, is_demo=False, pool=None):
+        self.save_revisions = save_revisions  # (article, unsaved revision) pairs -> the workflow
         self.is_demo = is_demo
         self.pool = pool
         self.result = ImportResult()
@@ -211,9 +219,14 @@ class MedQuADImporter:
         existing = {
             article.external_id: article
             for article in Article.objects.filter(external_id__in=list(latest)).annotate(
-                current_hash=F("current_revision__content_hash")
+                current_hash=F("current_revision__content_hash"), current_author=F("current_revision__created_by")
             )
         }
+        edited = {external_id for external_id, article in existing.items() if article.current_author is not None}
+        if edited:
+            self.result.kept_editor_changes += len(edited)
+            items = [(line_no, entry) for line_no, entry in items if entry.external_id not in edited]
+            existing = {external_id: a for external_id, a in existing.items() if external_id not in edited}
 
         now = timezone.now()
         articles, new_articles, changed_articles = [], [], []
@@ -227,9 +240,8 @@ class MedQuADImporter:
             }
             if article is None:
                 article = Article(
-                    external_id=entry.external_id, status=Status.SUBMITTED, slug=self._unique_slug(entry),
-                    is_demo=self.is_demo, **values,
-                )  # fmt: skip
+                    external_id=entry.external_id, slug=self._unique_slug(entry), is_demo=self.is_demo, **values
+                )  # a Draft with no revision until reviews.services records its creation
                 article.current_hash = None
                 new_articles.append(article)
             elif any(getattr(article, name) != value for name, value in values.items()) or (self.is_demo and not article.is_demo):
@@ -240,6 +252,7 @@ class MedQuADImporter:
                 changed_articles.append(article)
             articles.append(article)
         Article.objects.bulk_create(new_articles)
+        # The working copy only (auto_now does not fire in bulk_update, so "modified" is set above).
         Article.objects.bulk_update(changed_articles, ["question", "summary", "topic", "credit", "is_demo", "modified"])
 
         old_ids = [article.pk for article in existing.values()]
@@ -295,53 +308,31 @@ class MedQuADImporter:
 
     @transaction.atomic
     def finish_chunk(self, prepared, outcomes):
-        """Store the rendered revisions of a prepared chunk; returns its articles."""
+        """Hand the rendered revisions of a prepared chunk to the workflow; returns its articles."""
         items, articles, jobs, old_ids = prepared.items, prepared.articles, prepared.jobs, prepared.old_ids
         last_numbers = dict(
             ArticleRevision.objects.filter(article_id__in=old_ids).values("article_id").annotate(n=Max("number")).values_list("article_id", "n")
         )
-        revisions, revised = [], []
+        pairs = []
         contents = {index: content for index, content, _ in jobs}
         for index, outcome in outcomes:
             article = articles[index]
             if isinstance(outcome, str):
                 self.result.errors.append((items[index][0], outcome))
                 continue
-            revisions.append(
-                new_revision(
-                    article,
-                    number=last_numbers.get(article.pk, 0) + 1,
-                    content=contents[index],
-                    digest=article.new_hash,
-                    derived=outcome,
-                )
+            revision = new_revision(
+                article,
+                number=last_numbers.get(article.pk, 0) + 1,
+                content=contents[index],
+                digest=article.new_hash,
+                derived=outcome,
             )
-            revised.append(article)
+            pairs.append((article, revision))
             if article.current_hash is None:
                 self.result.created += 1
             else:
                 self.result.updated += 1
-        ArticleRevision.objects.bulk_create(revisions)
-        for article, revision in zip(revised, revisions):
-            article.current_revision = revision
-            article.current_hash = revision.content_hash
-        Article.objects.bulk_update(revised, ["current_revision"])
-        # Search sees what readers see: the new revision, unless approved content stays live.
-        shown = [article for article in revised if article.live_revision_id is None]
-        for article in shown:
-            for name, value in search_fields(article.current_revision).items():
-                setattr(article, name, value)
-        Article.objects.bulk_update(shown, SEARCH_FIELDS)
+        self.save_revisions(pairs)
+        for article, revision in pairs:
+            article.current_hash = revision.content_hash  # the same article again in a later chunk
         return articles
-
-
-def import_medquad_row(row, *, medquad_ref=None, is_demo=False):
-    """Create or update the article for one MedQuAD row; returns (article, created)."""
-    importer = MedQuADImporter(is_demo=is_demo)
-    importer._medquad_ref = medquad_ref
-    entry = importer.entry_for(row)
-    created_before = Article.objects.filter(external_id=entry.external_id).exists()
-    (article,) = importer.import_chunk([(1, entry)])
-    if importer.result.errors:
-        raise ValueError(importer.result.errors[0][1])
-    return article, not created_before

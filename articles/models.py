@@ -12,6 +12,8 @@ from markdownx.models import MarkdownxField
 
 from references.models import Reference
 
+from .pipeline import CITATION_KEY
+
 
 class Audience(models.TextChoices):
     """Who the reader is; editors may write a version of a section for each."""
@@ -52,8 +54,8 @@ class Topic(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def public(self):
-        """What any reader may see: approved at least once, or submitted and pending review."""
-        return self.exclude(status=Status.DRAFT, live_revision__isnull=True).exclude(current_revision__isnull=True)
+        """What any reader may see: articles with a published revision (approved, or submitted and pending review)."""
+        return self.filter(published_revision__isnull=False)
 
     def approved(self):
         """Articles with approved content live."""
@@ -69,7 +71,27 @@ class ArticleQuerySet(models.QuerySet):
         return self.approved().filter(next_review_due__lt=today)
 
 
+# Written only by reviews.services (status and revision pointers) and articles.publishing (the
+# published copy), always with QuerySet.update(); Article.save() never writes them.
+WORKFLOW_FIELDS = (
+    "status", "current_revision", "live_revision", "last_reviewed_at", "last_reviewed_by",
+    "last_reviewed_by_display", "next_review_due",
+)  # fmt: skip
+PUBLISHED_FIELDS = (
+    "published_revision", "published_at", "published_question", "published_summary", "published_body",
+    "published_topic", "published_is_demo",
+)  # fmt: skip
+
+
 class Article(models.Model):
+    """One clinical question and its answer.
+
+    The editable fields (question, summary, topic, sections, citations…) are the editors'
+    working copy. Readers never see them directly: they see the published revision, copied
+    into the ``published_*`` fields by ``articles.publishing`` whenever the review workflow
+    moves (see the README, "Medical review").
+    """
+
     question = models.CharField(
         max_length=300,
         help_text="The clinical question this article answers, as a reader would ask it. Shown as the page title.",
@@ -106,7 +128,7 @@ class Article(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
-    # Derived state, written by articles.revisions and reviews.services only.
+    # Workflow state, written by reviews.services only.
     current_revision = models.ForeignKey(
         "ArticleRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
@@ -121,11 +143,24 @@ class Article(models.Model):
     next_review_due = models.DateField(null=True, blank=True, editable=False)
     # Optimistic locking: bumped on every save from the admin.
     lock_version = models.PositiveIntegerField(default=0, editable=False)
-    # What search sees: the displayed revision's text, copied by articles.search.update_search_text.
-    # On PostgreSQL a generated tsvector column with a GIN index is built from these (migration 0004).
-    search_question = models.TextField(blank=True, editable=False)
-    search_summary = models.TextField(blank=True, editable=False)
-    search_body = models.TextField(blank=True, editable=False)
+
+    # The published copy: what every public page, list, feed and search reads. Derived from the
+    # published revision (the live one, or before any approval the one pending review) by
+    # articles.publishing when reviews.services sends publication_changed. On PostgreSQL a
+    # generated tsvector column with a GIN index is built from question, summary and body.
+    published_revision = models.ForeignKey(
+        "ArticleRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the text readers see last changed (“Recently updated”)."
+    )
+    published_question = models.TextField(blank=True, editable=False)
+    published_summary = models.TextField(blank=True, editable=False)
+    published_body = models.TextField(blank=True, editable=False)
+    published_topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="published_articles", editable=False
+    )
+    published_is_demo = models.BooleanField(default=False, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -135,7 +170,9 @@ class Article(models.Model):
             models.Index(fields=["status"], name="article_status_idx"),
             models.Index(fields=["next_review_due"], name="article_review_due_idx"),
             # Home's "Recently updated": without it, every home view sorts all 16,000 articles.
-            models.Index(fields=["modified"], name="article_modified_idx"),
+            models.Index(
+                fields=["-published_at"], name="article_published_at_idx", condition=Q(published_revision__isnull=False)
+            ),
             # Home's "Recently reviewed": only approved articles, newest review first.
             models.Index(
                 fields=["-last_reviewed_at"], name="article_reviewed_idx", condition=Q(live_revision__isnull=False)
@@ -151,10 +188,28 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
 
+    def save(self, *args, **kwargs):
+        """Save the working copy; the workflow and published fields are never written from here."""
+        if self._state.adding:
+            if self.status != Status.DRAFT or any(
+                getattr(self, f"{name}_id") for name in ("current_revision", "live_revision", "published_revision")
+            ):
+                raise ValueError("A new article starts as a Draft with no revision: reviews.services records its content.")
+        elif kwargs.get("update_fields") is None:
+            protected = {*WORKFLOW_FIELDS, *PUBLISHED_FIELDS}
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in protected
+            ]
+        else:
+            written = {*kwargs["update_fields"]} & {*WORKFLOW_FIELDS, *PUBLISHED_FIELDS}
+            if written:
+                raise ValueError(f"{', '.join(sorted(written))}: written by reviews.services only.")
+        super().save(*args, **kwargs)
+
     @property
     def displayed_revision(self):
-        """What readers see: the approved revision if there is one, else the latest."""
-        return self.live_revision or self.current_revision
+        """What the page shows: the published revision; for staff previewing a private draft, its latest."""
+        return self.published_revision or self.current_revision
 
     @property
     def public_status(self):
@@ -223,7 +278,7 @@ class AnswerSection(models.Model):
 
 
 CITATION_KEY_VALIDATOR = RegexValidator(
-    re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*$"),
+    re.compile(rf"^{CITATION_KEY}\Z"),
     "A key starts with a letter, digit or underscore and has no spaces, e.g. “nccn2018”.",
 )
 

@@ -13,12 +13,10 @@ import re
 
 import textstat
 
-from django.db import transaction
 from django.utils.html import strip_tags
 
 from . import grades, pipeline
-from .search import update_search_text
-from .models import DEFAULT_AUDIENCE, PLAIN_LANGUAGE_AUDIENCES, AnswerSection, Article, ArticleRevision, Audience, Citation
+from .models import DEFAULT_AUDIENCE, PLAIN_LANGUAGE_AUDIENCES, AnswerSection, ArticleRevision, Audience, Citation
 
 
 class CitationError(ValueError):
@@ -38,7 +36,7 @@ def _reference_fields(reference):
 
 
 def content_of(article, sections=None, citations=None):
-    """The article's content as plain data, in a stable order."""
+    """The article's content as plain data, in a stable order: everything readers see of it."""
     if sections is None:
         sections = list(article.sections.all())
     if citations is None:
@@ -47,6 +45,9 @@ def content_of(article, sections=None, citations=None):
         "question": article.question.strip(),
         "summary": article.summary.strip(),
         "credit": article.credit.strip(),
+        # Readers see these too, so they are content: changing them goes through review like the text.
+        "topic_id": article.topic_id,
+        "is_demo": bool(article.is_demo),
         "sections": [
             {"kind": s.kind, "heading": s.heading, "versions": {a: t.strip() for a, t in s.versions().items()}}
             for s in sorted(sections, key=lambda s: s.kind)
@@ -159,31 +160,18 @@ def new_revision(article, *, number, content, digest, derived, user=None):
     )
 
 
-@transaction.atomic
-def record_revision(article, *, user=None):
-    """Snapshot the article's saved content; returns (revision, created).
+def build_revision(article, *, user=None):
+    """An unsaved revision of the article's working copy, or None when it equals the current revision.
 
-    A save that changed nothing returns the current revision and creates none.
+    Raises CitationError when the text cites a key no attached reference has. Saving it and
+    moving the article's pointers is reviews.services' job (article_save_content).
     """
-    article = Article.objects.select_for_update().get(pk=article.pk)
     citations = list(Citation.objects.filter(article=article).select_related("reference"))
     content = content_of(article, sections=list(article.sections.all()), citations=citations)
     digest = content_hash(content)
     current = article.current_revision
     if current is not None and current.content_hash == digest:
-        return current, False
-    references_by_key = {c.key: c.reference for c in citations}
-    derived = render(content, references_by_key)
+        return None
+    derived = render(content, {c.key: c.reference for c in citations})
     last_number = article.revisions.order_by("-number").values_list("number", flat=True).first() or 0
-    revision = new_revision(
-        article,
-        number=last_number + 1,
-        content=content,
-        digest=digest,
-        derived=derived,
-        user=user,
-    )
-    revision.save()
-    Article.objects.filter(pk=article.pk).update(current_revision=revision)
-    update_search_text(article)
-    return revision, True
+    return new_revision(article, number=last_number + 1, content=content, digest=digest, derived=derived, user=user)

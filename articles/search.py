@@ -1,9 +1,9 @@
 """
 Search over what readers see: one engine for the search page, follow-up matches and related questions.
 
-Each article keeps a copy of its displayed revision's question, summary and text
-(``search_question``, ``search_summary``, ``search_body``), refreshed by
-``update_search_text(article)`` whenever ``current_revision`` or ``live_revision`` moves.
+Everything here reads the published copy (``published_question``, ``published_summary``,
+``published_body``: the published revision's text, kept in step by ``articles.publishing``),
+never the editors' working copy.
 
 On PostgreSQL a stored generated ``search_vector`` column (question weight A, summary B,
 body C) with a GIN index does the matching, ``ts_rank`` the ranking and ``ts_headline`` the
@@ -14,7 +14,6 @@ Snippets are built safely: the database marks matches with two private-use chara
 everything is escaped, and only then are those markers turned into our own ``<mark>`` tags.
 """
 
-import html
 import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
@@ -64,41 +63,6 @@ def is_postgres():
     return connection.vendor == "postgresql"
 
 
-# --- Keeping the search text in step with what readers see -------------------------------------------
-
-
-def _plain(text):
-    """Revision text as search stores it: entities decoded, markers removed, spaces collapsed."""
-    return " ".join(_MARKERS.sub(" ", html.unescape(text or "")).split())
-
-
-SEARCH_FIELDS = ["search_question", "search_summary", "search_body"]
-
-
-def search_fields(revision):
-    """The search columns' values for a revision readers see (bulk writers set these themselves)."""
-    if revision is None:
-        return {"search_question": "", "search_summary": "", "search_body": ""}
-    return {
-        "search_question": _plain(revision.question),
-        "search_summary": _plain(revision.summary),
-        "search_body": _plain(revision.plain_text),
-    }
-
-
-def update_search_text(article):
-    """Copy the displayed revision's question, summary and text into the article's search columns.
-
-    Call it whenever an article's current_revision or live_revision changes
-    (articles.revisions.record_revision does; the review workflow does on approval).
-    """
-    article = Article.objects.select_related("live_revision", "current_revision").get(pk=article.pk)
-    fields = search_fields(article.displayed_revision)
-    # update() rather than save(): search text is derived and must not move "modified".
-    Article.objects.filter(pk=article.pk).update(**fields)
-    return fields
-
-
 # --- Matching and ranking ------------------------------------------------------------------------------
 
 
@@ -140,7 +104,7 @@ def search(text, *, mode="all", queryset=None):
     else:
         stems = [_stem(term) for term in terms]
         matches = [
-            Q(search_question__icontains=s) | Q(search_summary__icontains=s) | Q(search_body__icontains=s) for s in stems
+            Q(published_question__icontains=s) | Q(published_summary__icontains=s) | Q(published_body__icontains=s) for s in stems
         ]
         combined = matches[0]
         for match in matches[1:]:
@@ -148,10 +112,10 @@ def search(text, *, mode="all", queryset=None):
         parts = [
             Case(When(**{f"{field}__icontains": s}, then=Value(weight)), default=Value(0))
             for s in stems
-            for field, weight in (("search_question", 8), ("search_summary", 3), ("search_body", 1))
+            for field, weight in (("published_question", 8), ("published_summary", 3), ("published_body", 1))
         ]
         results = base.filter(combined).annotate(rank=_balanced_sum(parts))
-    return results.order_by("-rank", F("live_revision").desc(nulls_last=True), "question")
+    return results.order_by("-rank", F("live_revision").desc(nulls_last=True), "published_question")
 
 
 def _balanced_sum(parts):
@@ -221,10 +185,10 @@ def with_snippets(articles, text, mode="all"):
         query = _pg_query(text, mode)
         rows = Article.objects.filter(pk__in=[a.pk for a in articles]).annotate(
             title_hl=SearchHeadline(
-                "search_question", query, config=CONFIG, start_sel=MARK_START, stop_sel=MARK_STOP, highlight_all=True
+                "published_question", query, config=CONFIG, start_sel=MARK_START, stop_sel=MARK_STOP, highlight_all=True
             ),
             snippet_hl=SearchHeadline(
-                Concat("search_summary", Value(" "), "search_body", output_field=TextField()),
+                Concat("published_summary", Value(" "), "published_body", output_field=TextField()),
                 query,
                 config=CONFIG,
                 start_sel=MARK_START,
@@ -240,14 +204,14 @@ def with_snippets(articles, text, mode="all"):
         stems = [_stem(t) for t in terms_of(text, limit=MAX_TERMS_ANY)]
         found = {
             a.pk: (
-                _mark_terms(a.search_question or a.question, stems),
-                _mark_terms(_fallback_snippet(" ".join(filter(None, [a.search_summary, a.search_body])), stems), stems),
+                _mark_terms(a.published_question, stems),
+                _mark_terms(_fallback_snippet(" ".join(filter(None, [a.published_summary, a.published_body])), stems), stems),
             )
             for a in articles
         }
     for article in articles:
-        title, snippet = found.get(article.pk, (article.question, article.summary))
-        article.title_html = safe_marked(title or article.question)
+        title, snippet = found.get(article.pk, (article.published_question, article.published_summary))
+        article.title_html = safe_marked(title or article.published_question)
         article.snippet_html = safe_marked(snippet or "")
     return articles
 
@@ -262,11 +226,11 @@ def fill_related(article, chosen, limit=RELATED_LIMIT):
     chosen = list({a.pk: a for a in chosen}.values())
     if len(chosen) >= limit:
         return chosen
-    seen_questions = {" ".join(a.question.lower().split()) for a in [article, *chosen]}
-    text = " ".join(filter(None, [article.search_question or article.question, article.search_summary]))
+    seen_questions = {" ".join(a.published_question.lower().split()) for a in [article, *chosen]}
+    text = " ".join(filter(None, [article.published_question, article.published_summary]))
     candidates = similar_articles(text, exclude=[article.pk, *(a.pk for a in chosen)], limit=limit * 2)
     for candidate in candidates:
-        question = " ".join(candidate.question.lower().split())
+        question = " ".join(candidate.published_question.lower().split())
         if question in seen_questions:  # the same question imported twice is no help to the reader
             continue
         seen_questions.add(question)

@@ -21,7 +21,7 @@ class TopicSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Topic.objects.filter(articles__in=Article.objects.public().approved()).distinct().order_by("pk")
+        return Topic.objects.filter(published_articles__in=Article.objects.public().approved()).distinct().order_by("pk")
 
 
 class PageSitemap(Sitemap):

@@ -37,7 +37,7 @@ def article_detail(request, slug, *, follow_up_form=None, follow_up_sent=None, h
     """
     article = get_object_or_404(
         Article.objects.visible_to(request.user).select_related(
-            "topic", "live_revision", "current_revision", "last_reviewed_by__board_member"  # the reviewer link
+            "published_topic", "published_revision", "current_revision", "last_reviewed_by__board_member"  # the reviewer link
         ),
         slug=slug,
     )
@@ -151,8 +151,10 @@ def busiest_topics(limit):
 
     MedQuAD alone has 4,700 topics: too many to list.
     """
-    counted = Article.objects.public().exclude(topic=None).order_by().values("topic").annotate(n=Count("id"))
-    return list(counted.order_by("-n", "topic").values_list("topic", "n")[:limit])
+    counted = (
+        Article.objects.public().exclude(published_topic=None).order_by().values("published_topic").annotate(n=Count("id"))
+    )
+    return list(counted.order_by("-n", "published_topic").values_list("published_topic", "n")[:limit])
 
 
 def public_topics():
@@ -167,10 +169,11 @@ def public_topics():
 
 def home(request):
     """The front page: a search box, recently reviewed and recently updated questions, and the topics."""
-    public = Article.objects.public().select_related("topic")
+    public = Article.objects.public().select_related("published_topic")
     context = {
         "recently_approved": public.approved().order_by("-last_reviewed_at")[:6],
-        "recently_updated": public.order_by("-modified")[:8],
+        # Updated for readers: the published text changed (approval, an update going live), not the draft.
+        "recently_updated": public.order_by("-published_at")[:8],
         "topics": public_topics(),
     }
     return render(request, "articles/home.html", context)
@@ -179,6 +182,6 @@ def home(request):
 def topic_detail(request, slug):
     """All public articles on one topic, a page at a time."""
     topic = get_object_or_404(Topic, slug=slug)
-    articles = Article.objects.public().filter(topic=topic).select_related("topic").order_by("question")  # the list shows item.topic
+    articles = Article.objects.public().filter(published_topic=topic).order_by("published_question")
     page = Paginator(articles, 20).get_page(request.GET.get("page"))
     return render(request, "articles/topic_detail.html", {"topic": topic, "page_obj": page})

@@ -127,8 +127,6 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = BASE_DIR / "media"
-MEDIA_URL = "media/"
 
 # Caching: local memory by default, Redis when several servers share one.
 if os.environ.get("REDIS_URL"):
@@ -142,6 +140,12 @@ MARKDOWNX_EDITOR_RESIZABLE = True
 
 # Medical review cadence: approval sets "Next review due" this many months later.
 REVIEW_INTERVAL_MONTHS = int(os.environ.get("REVIEW_INTERVAL_MONTHS", "12"))
+
+# How long an anonymous reader's article page may be reused from the cache at most (seconds).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+
+# Follow-up questions one reader (client address) may send per hour.
+FOLLOW_UP_RATE_LIMIT = int(os.environ.get("FOLLOW_UP_RATE_LIMIT", "5"))
 
 SITE_NAME = os.environ.get("SITE_NAME", "ClinicalAnswers")
 
@@ -158,7 +162,8 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # Preload lists are hard to leave: only when asked for.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -3,15 +3,18 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Concat
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import slugify
 
-from articles.admin import ArticleAdmin
-from articles.models import Article, Status
+from articles.admin import ArticleAdmin, FollowUpQuestionAdmin
+from articles.models import Article, FollowUpQuestion, Status
 
 from . import permissions, services
 from .diffs import revision_diff
@@ -23,8 +26,6 @@ MOVE_FUNCTIONS = {
     "request_changes": services.article_request_changes,
     "approve": services.article_approve,
 }
-# Fields only the review services (and articles.revisions) write; an admin save keeps what the database holds.
-WORKFLOW_FIELDS = ["status", "current_revision_id", "live_revision_id", "last_reviewed_at", "last_reviewed_by_id", "last_reviewed_by_display", "next_review_due"]
 CONFLICT_MESSAGE = (
     "Someone else saved this article while you were editing it. Your text is kept below and nothing was saved. "
     "Open the article in another tab to see their version, bring your changes together, then save again "
@@ -117,9 +118,6 @@ class ReviewDueFilter(admin.SimpleListFilter):
         return queryset
 
 
-admin.site.unregister(Article)
-
-
 @admin.register(Article)
 class ReviewedArticleAdmin(ArticleAdmin):
     """ArticleAdmin plus the review workflow (the parent stays in charge of content editing)."""
@@ -159,32 +157,30 @@ class ReviewedArticleAdmin(ArticleAdmin):
             return "—"
         return (obj.review_holder_full_name or "").strip() or obj.review_holder_username
 
-    # --- Saving: optimistic locking, and workflow fields never written from the form. ---
+    # --- Saving: optimistic locking; the working copy goes through reviews.services. ---
 
     def save_model(self, request, obj, form, change):
         if change:
-            current = Article.objects.select_for_update().values(*WORKFLOW_FIELDS, "lock_version").get(pk=obj.pk)
-            for name in WORKFLOW_FIELDS:
-                setattr(obj, name, current[name])
-            obj.lock_version = current["lock_version"] + 1
+            # Article.save() never writes the workflow fields, whatever the form's copy holds.
+            current = Article.objects.select_for_update().values_list("lock_version", flat=True).get(pk=obj.pk)
+            obj.lock_version = current + 1
         super().save_model(request, obj, form, change)
 
-    def revision_saved(self, request, article, revision, created):
-        super().revision_saved(request, article, revision, created)
-        before = article.status
-        article = services.article_content_saved(article=article, revision=revision, created=created, user=request.user)
-        if article.status == Status.DRAFT and before != Status.DRAFT:
+    def save_content(self, request, article):
+        saved = services.article_save_content(article=article, user=request.user)
+        if saved.restarted_review and saved.article.status == Status.DRAFT:
             messages.warning(
                 request,
                 "You changed approved content, so this update is back to Draft. "
                 "Readers keep seeing the approved version until this revision is submitted and approved.",
             )
-        elif article.status != before:
+        elif saved.restarted_review:
             messages.warning(
                 request,
                 "You changed content under review, so the review starts again: the article is back to Submitted "
                 "and waits for a board member.",
             )
+        return saved.revision
 
     # --- The workflow buttons. ---
 
@@ -215,7 +211,7 @@ class ReviewedArticleAdmin(ArticleAdmin):
         except services.WorkflowError as error:
             self.message_user(request, str(error), messages.ERROR)
         else:
-            label = permissions.MOVES[move][3]
+            label = permissions.MOVES[move].label
             self.message_user(
                 request, f"“{label}” done: the article is now {Status(article.status).label}.", messages.SUCCESS
             )
@@ -231,15 +227,15 @@ class ReviewedArticleAdmin(ArticleAdmin):
         """Status, holder, the buttons this user may press, the history and the diff for reviewers."""
         user = request.user
         moves = [
-            {"name": move, "label": permissions.MOVES[move][3], "comment_required": move == "request_changes",
-             "url": reverse("admin:articles_article_review_move", args=[article.pk, move])}
-            for move in permissions.allowed_moves(user, article)
-        ]
+            {"name": rule.name, "label": rule.label, "comment_required": rule.needs_comment,
+             "url": reverse("admin:articles_article_review_move", args=[article.pk, rule.name])}
+            for rule in permissions.allowed_moves(user, article)
+        ]  # fmt: skip
         is_reviewer = permissions.has_move_permission(user, "start_review") or permissions.has_move_permission(user, "approve")
         four_eyes_blocked = (
             article.status == Status.UNDER_REVIEW
             and permissions.has_move_permission(user, "approve")
-            and permissions.wrote_current_revision(user, article)
+            and permissions.wrote_text_under_review(user, article)
         )
         no_board_profile = (
             article.status == Status.UNDER_REVIEW
@@ -279,3 +275,46 @@ class ReviewedArticleAdmin(ArticleAdmin):
             who = (holder.get_full_name() or holder.username) if holder else "a board member"
             return f"Being reviewed by {who}. Editing the text now restarts the review."
         return "Approved. Editing starts a new review; submit it again when it is due for review."
+
+
+def _unique_slug(text):
+    base = slugify(text)[:180] or "follow-up-question"
+    slug, n = base, 2
+    while Article.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@admin.register(FollowUpQuestion)
+class ReviewedFollowUpQuestionAdmin(FollowUpQuestionAdmin):
+    """Triage, plus turning a reader's question into a private Draft article through reviews.services."""
+
+    actions = [*FollowUpQuestionAdmin.actions, "make_draft_article"]
+
+    def has_add_article_permission(self, request):
+        return request.user.has_perm("articles.add_article")
+
+    @admin.action(description="Turn into a new draft article", permissions=["change", "add_article"])
+    def make_draft_article(self, request, queryset):
+        created, skipped = [], 0
+        for question in queryset.select_related("article__topic"):
+            if question.answer_article_id:
+                skipped += 1
+                continue
+            with transaction.atomic():
+                text = " ".join(question.text.split())
+                article = Article.objects.create(
+                    question=text[:300],
+                    slug=_unique_slug(text[:120]),
+                    topic=question.article.topic if question.article else None,
+                    created_by=request.user,
+                )
+                services.article_save_content(article=article, user=request.user)
+                question.answer_article = article
+                question.save(update_fields=["answer_article"])
+            created.append(article)
+        for article in created:
+            url = reverse("admin:articles_article_change", args=[article.pk])
+            self.message_user(request, format_html('Draft article created: <a href="{}">{}</a>', url, article.question), messages.SUCCESS)
+        if skipped:
+            self.message_user(request, f"{skipped} question{'s' if skipped != 1 else ''} already had an article and {'were' if skipped != 1 else 'was'} skipped.", messages.WARNING)

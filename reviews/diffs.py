@@ -3,6 +3,8 @@
 import difflib
 import re
 
+from articles.models import Topic
+
 
 def revision_lines(revision):
     """The revision's source as labelled plain-text lines, in page order (what the editors wrote)."""
@@ -10,6 +12,10 @@ def revision_lines(revision):
         return []
     source = revision.source
     lines = [f"Question: {source.get('question', '')}", f"Summary: {source.get('summary', '')}"]
+    # Readers see the topic and the demo label too, so a reviewer sees them change.
+    topic = Topic.objects.filter(pk=source.get("topic_id")).values_list("name", flat=True).first()
+    lines.append(f"Topic: {topic or '(none)'}")
+    lines.append(f"Demo content label: {'shown' if source.get('is_demo') else 'not shown'}")
     if source.get("credit"):
         lines.append(f"Credit: {source['credit']}")
     for section in source.get("sections", []):

@@ -49,15 +49,21 @@ class ReviewEvent(RecordModel):
     record_kind = "A review event, part of the audit trail,"
 
     class Action(models.TextChoices):
+        CREATE = "create", "Created"
         SUBMIT = "submit", "Submitted for review"
         START_REVIEW = "start_review", "Started review"
         REQUEST_CHANGES = "request_changes", "Requested changes"
         APPROVE = "approve", "Approved"
-        EDIT = "edit", "Edited (review restarts)"
+        EDIT = "edit", "Edited"
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="review_events")
     revision = models.ForeignKey(ArticleRevision, on_delete=models.PROTECT, related_name="review_events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="review_events"
+    )
+    origin = models.CharField(
+        max_length=100, blank=True, help_text="What made the move when no person did, e.g. “MedQuAD import”."
+    )
     action = models.CharField(max_length=30, choices=Action.choices)
     from_status = models.CharField(max_length=20, choices=Status.choices)
     to_status = models.CharField(max_length=20, choices=Status.choices)
@@ -75,5 +81,12 @@ class ReviewEvent(RecordModel):
         indexes = [models.Index(fields=["article", "created"], name="reviewevent_article_idx")]
 
     def __str__(self):
-        return f"{self.get_action_display()} by {self.actor} on {self.created:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} by {self.actor_name} on {self.created:%Y-%m-%d %H:%M}"
+
+    @property
+    def actor_name(self):
+        """Who made the move: the person, else the process named in `origin`."""
+        if self.actor_id:
+            return self.actor.get_full_name() or self.actor.get_username()
+        return self.origin or "the system"
 

@@ -1,39 +1,111 @@
-"""Who may make which review move: Django permissions, checked by the services and the admin alike.
+"""Who may make which review move: one rule table, read by the services and the admin alike.
 
-The permissions live on ReviewEvent's Meta (reviews cannot add them to articles' Article):
+The Django permissions live on ReviewEvent's Meta (reviews cannot add them to articles' Article):
     reviews.submit_article   editors send an article to the board
     reviews.review_article   board members start a review and request changes
-    reviews.approve_article  board members approve (never their own writing: four eyes)
+    reviews.approve_article  board members approve (never text they wrote: four eyes)
+
+``refusal(user, move, article)`` is the one check: the services raise what it returns, and the
+admin shows only the moves for which it returns nothing (``allowed_moves``).
 """
 
-from articles.models import Status
+from dataclasses import dataclass
+
+from articles.models import ArticleRevision, Status
 
 SUBMIT = "reviews.submit_article"
 REVIEW = "reviews.review_article"
 APPROVE = "reviews.approve_article"
 
-# The moves, in workflow order: name -> (states it starts from, state it ends in, permission, button label).
-MOVES = {
-    # From Approved too: an article due for its periodic review goes back to the board unchanged.
-    "submit": ((Status.DRAFT, Status.APPROVED), Status.SUBMITTED, SUBMIT, "Submit for review"),
-    "start_review": ((Status.SUBMITTED,), Status.UNDER_REVIEW, REVIEW, "Start review"),
-    "request_changes": ((Status.UNDER_REVIEW,), Status.SUBMITTED, REVIEW, "Request changes"),
-    "approve": ((Status.UNDER_REVIEW,), Status.APPROVED, APPROVE, "Approve"),
-}
-
 EDITORS_GROUP = "Editors"
 REVIEWERS_GROUP = "Medical reviewers"
 
 
+# --- Refusals: each has its own class, all under WorkflowError. ---
+
+
+class WorkflowError(Exception):
+    """A review move was refused; the message says why, in the editors' words."""
+
+
+class WrongStateError(WorkflowError):
+    """The article is not in a state this move starts from."""
+
+
+class CannotSubmit(WrongStateError):
+    pass
+
+
+class CannotStartReview(WrongStateError):
+    pass
+
+
+class CannotRequestChanges(WrongStateError):
+    pass
+
+
+class CannotApprove(WrongStateError):
+    pass
+
+
+class MoveNotPermitted(WorkflowError):
+    """The user lacks the Django permission for this move."""
+
+
+class NotABoardMember(MoveNotPermitted):
+    """Approval is signed with a board member's name; the account has no active board profile."""
+
+
+class FourEyesError(MoveNotPermitted):
+    """The approver wrote part of the text under review."""
+
+
+class CommentRequired(WorkflowError):
+    """Requesting changes without saying which."""
+
+
+class NoContentError(WorkflowError):
+    """The article has no saved revision to review."""
+
+
+# --- The rule table. ---
+
+
+@dataclass(frozen=True)
+class Move:
+    """One move of the workflow: where it starts, where it ends, who may make it, what the button says."""
+
+    name: str
+    label: str
+    from_states: tuple
+    to_state: str
+    permission: str
+    wrong_state: type  # the error raised when the article is not in a state the move starts from
+    needs_comment: bool = False
+    needs_board_member: bool = False  # approval is signed with a board member's name
+
+
+MOVES = {
+    move.name: move
+    for move in (
+        # From Approved too: an article due for its periodic review goes back to the board unchanged.
+        Move("submit", "Submit for review", (Status.DRAFT, Status.APPROVED), Status.SUBMITTED, SUBMIT, CannotSubmit),
+        Move("start_review", "Start review", (Status.SUBMITTED,), Status.UNDER_REVIEW, REVIEW, CannotStartReview),
+        Move(
+            "request_changes", "Request changes", (Status.UNDER_REVIEW,), Status.SUBMITTED, REVIEW,
+            CannotRequestChanges, needs_comment=True,
+        ),
+        Move(
+            "approve", "Approve", (Status.UNDER_REVIEW,), Status.APPROVED, APPROVE, CannotApprove,
+            needs_board_member=True,
+        ),
+    )
+}
+
+
 def has_move_permission(user, move):
     """Whether the user holds the Django permission for this move (superusers hold all)."""
-    return bool(user and user.is_active and user.has_perm(MOVES[move][2]))
-
-
-def wrote_current_revision(user, article):
-    """Four eyes: the author of the revision under review may not approve it."""
-    revision = article.current_revision
-    return revision is not None and revision.created_by_id is not None and revision.created_by_id == user.pk
+    return bool(user and user.is_active and user.has_perm(MOVES[move].permission))
 
 
 def board_member_of(user):
@@ -43,16 +115,50 @@ def board_member_of(user):
     return BoardMember.objects.active().filter(user=user).first() if user and user.pk else None
 
 
-def may(user, move, article):
-    """Whether the user may make this move on the article now (state, permission, four eyes)."""
-    starts_from = MOVES[move][0]
-    if article.status not in starts_from or not has_move_permission(user, move):
-        return False
-    if move == "approve":
-        return not wrote_current_revision(user, article) and board_member_of(user) is not None
-    return True
+def authors_since_approval(article):
+    """Accounts that wrote a revision after the live one (since creation if never approved), up to the current."""
+    revisions = ArticleRevision.objects.filter(article=article, created_by__isnull=False)
+    if article.live_revision_id:
+        revisions = revisions.filter(number__gt=article.live_revision.number)
+    if article.current_revision_id:
+        revisions = revisions.filter(number__lte=article.current_revision.number)
+    return set(revisions.values_list("created_by", flat=True))
+
+
+def wrote_text_under_review(user, article):
+    """Four eyes: whoever wrote any revision since the last approval may not approve it."""
+    return bool(user and user.pk) and user.pk in authors_since_approval(article)
+
+
+def refusal(user, move, article, comment=""):
+    """Why this user may not make this move on the article now, as an error to raise; None if they may."""
+    rule = MOVES[move]
+    if not has_move_permission(user, move):
+        return MoveNotPermitted(
+            f"You do not have the right to “{rule.label}”. Ask an administrator to add you to the right group."
+        )
+    if article.status not in rule.from_states:
+        allowed = " or ".join(Status(s).label for s in rule.from_states)
+        return rule.wrong_state(
+            f"“{rule.label}” is only possible when the article is {allowed}; it is {Status(article.status).label}."
+        )
+    if article.current_revision_id is None:
+        return NoContentError("The article has no saved content to review yet: save it first.")
+    if rule.needs_board_member and board_member_of(user) is None:
+        return NotABoardMember(
+            "Approval is signed on the page with a board member’s name and credentials: "
+            "link your account to an active Medical Advisory Board profile first."
+        )
+    if move == "approve" and wrote_text_under_review(user, article):
+        return FourEyesError(
+            "You wrote part of the text under review (a revision since the last approval), "
+            "so another board member must approve it (four eyes)."
+        )
+    if rule.needs_comment and not (comment or "").strip():
+        return CommentRequired("Say which changes you request: the comment is what the editor will work from.")
+    return None
 
 
 def allowed_moves(user, article):
-    """The moves to offer this user as buttons, in workflow order."""
-    return [move for move in MOVES if may(user, move, article)]
+    """The moves to offer this user as buttons, in workflow order (a comment is asked for where needed)."""
+    return [rule for name, rule in MOVES.items() if refusal(user, name, article, comment="-") is None]

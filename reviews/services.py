@@ -1,70 +1,54 @@
-"""The review workflow's moves: the only code that writes an article's status and review fields.
+"""The one write path for articles' content and review status.
+
+Every writer — the admin, the MedQuAD import, the demo loader, draft-from-follow-up-question,
+the tests' factories — saves the editors' working copy (the Article row, its sections and
+citations) and then calls ``article_save_content``; every review move is one function here.
+Nothing else writes ``status``, ``current_revision`` or ``live_revision`` (a test checks).
+
+Each write:
+- records the revision (an immutable snapshot of the working copy, rendered once);
+- applies the workflow rule: the first save is the article's creation; an edit of approved
+  content starts a private Draft update while readers keep the approved text; an edit of
+  content under review sends it back to Submitted, so the review restarts on the new text;
+- moves the revision pointers and the status, and writes a ReviewEvent (who or what, when,
+  from, to, comment, revision) that nobody can change or delete;
+- sends ``articles.signals.publication_changed`` once, inside the transaction, so the published
+  copy, the search text and the caches follow from it.
 
 Draft -> Submitted -> Under Review -> Approved, and Under Review -> Submitted ("request changes").
 An approved article can be submitted again for its periodic review; readers keep the live revision.
-Each move locks the article row, refuses a wrong state or a missing right with its own error
-(changing nothing), and records a ReviewEvent: who, when, from, to, comment and revision.
+Who may make which move is the rule table in ``reviews.permissions``.
 """
 
 import calendar
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, ArticleRevision, Status
-from articles.search import update_search_text
+from articles.revisions import build_revision
+from articles.signals import publication_changed
 
 from . import permissions
 from .models import ReviewEvent
+from .permissions import (  # noqa: F401  the refusals, re-exported for callers
+    CannotApprove,
+    CannotRequestChanges,
+    CannotStartReview,
+    CannotSubmit,
+    CommentRequired,
+    FourEyesError,
+    MoveNotPermitted,
+    NoContentError,
+    NotABoardMember,
+    WorkflowError,
+    WrongStateError,
+)
 
-# --- Errors: each refusal has its own class, all under WorkflowError. ---
-
-
-class WorkflowError(Exception):
-    """A review move was refused; the message says why, in the editors' words."""
-
-
-class WrongStateError(WorkflowError):
-    """The article is not in a state this move starts from."""
-
-
-class CannotSubmit(WrongStateError):
-    pass
-
-
-class CannotStartReview(WrongStateError):
-    pass
-
-
-class CannotRequestChanges(WrongStateError):
-    pass
-
-
-class CannotApprove(WrongStateError):
-    pass
-
-
-class MoveNotPermitted(WorkflowError):
-    """The user lacks the Django permission for this move."""
-
-
-class NotABoardMember(MoveNotPermitted):
-    """Approval is signed with a board member's name; the account has no active board profile."""
-
-
-class FourEyesError(MoveNotPermitted):
-    """The approver wrote the revision under review."""
-
-
-class CommentRequired(WorkflowError):
-    """Requesting changes without saying which."""
-
-
-class NoContentError(WorkflowError):
-    """The article has no saved revision to review."""
-
+Action = ReviewEvent.Action
 
 # --- Helpers. ---
 
@@ -86,7 +70,7 @@ def review_holder(article: Article):
     if article.status != Status.UNDER_REVIEW:
         return None
     event = (
-        ReviewEvent.objects.filter(article=article, action=ReviewEvent.Action.START_REVIEW)
+        ReviewEvent.objects.filter(article=article, action=Action.START_REVIEW)
         .select_related("actor")
         .order_by("-created", "-id")
         .first()
@@ -95,7 +79,7 @@ def review_holder(article: Article):
 
 
 def _locked(article: Article) -> Article:
-    """The article re-read under a row lock, so two moves at once cannot both pass the state check."""
+    """The article re-read under a row lock, so two writes at once cannot both pass the state check."""
     # of=("self",): lock the article row only, not the revisions joined for the checks.
     return (
         Article.objects.select_for_update(of=("self",))
@@ -104,121 +88,201 @@ def _locked(article: Article) -> Article:
     )
 
 
-def _check(user, move: str, article: Article, wrong_state: type[WrongStateError]) -> None:
-    """Refuse the move unless the user has the right and the article is in a state it starts from."""
-    starts_from, _, _, label = permissions.MOVES[move]
-    if not permissions.has_move_permission(user, move):
-        raise MoveNotPermitted(f"You do not have the right to “{label}”. Ask an administrator to add you to the right group.")
-    if article.status not in starts_from:
-        allowed = " or ".join(Status(s).label for s in starts_from)
-        raise wrong_state(
-            f"“{label}” is only possible when the article is {allowed}; it is {Status(article.status).label}."
-        )
-    if article.current_revision_id is None:
-        raise NoContentError("The article has no saved content to review yet: save it first.")
-
-
-def _move(article: Article, *, user, action: str, to_status: str, comment: str, fields: dict | None = None) -> Article:
-    """Write the new status (and any review fields) and the audit event, then refresh the caller's copy."""
-    from_status = article.status
-    values = {"status": to_status, **(fields or {})}
-    Article.objects.filter(pk=article.pk).update(**values)
-    ReviewEvent.objects.create(
-        article=article,
-        revision_id=article.current_revision_id,
-        actor=user,
+def _event(article, *, actor, origin, action, from_status, to_status, revision_id, comment=""):
+    return ReviewEvent(
+        article_id=article.pk,
+        revision_id=revision_id,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        origin=origin,
         action=action,
         from_status=from_status,
         to_status=to_status,
-        comment=comment.strip(),
+        comment=(comment or "").strip(),
     )
-    article.refresh_from_db()
-    return article
+
+
+def _announce(article_ids) -> None:
+    """The one signal: published state may have changed for these articles (sent inside the transaction)."""
+    publication_changed.send(sender=Article, article_ids=list(article_ids))
+
+
+# --- Saving content. ---
+
+
+@dataclass
+class ContentSave:
+    """What a content save did, for the caller's messages."""
+
+    article: Article
+    revision: ArticleRevision | None
+    created: bool  # a new revision was recorded
+    from_status: str
+    restarted_review: bool = False  # approved or under-review content went back a step
+
+
+RESTART_COMMENTS = {
+    Status.APPROVED: "Approved content edited: a private update; readers keep the approved text until it is approved.",
+    Status.UNDER_REVIEW: "Content edited during review: back to Submitted, the review restarts on the new text.",
+}
+
+
+def _status_after_edit(status: str) -> str:
+    """The workflow rule for an edit: approved content -> private Draft update; under review -> Submitted."""
+    return {Status.APPROVED: Status.DRAFT, Status.UNDER_REVIEW: Status.SUBMITTED}.get(status, status)
+
+
+def _check_may_write(user, article) -> None:
+    if user is None:
+        return  # trusted code (an import, the demo loader) names itself with `origin`
+    needed = "articles.add_article" if article.current_revision_id is None else "articles.change_article"
+    if not (user.is_active and user.has_perm(needed)):
+        raise MoveNotPermitted("You do not have the right to write articles.")
+
+
+def _commit(pairs, *, actor, origin, submit, comment=""):
+    """Save new revisions of articles (locked by the caller) and apply the workflow rule to each.
+
+    `pairs` are (article, unsaved revision). Returns a ContentSave per pair, in order.
+    """
+    fresh = [revision for article, revision in pairs if revision.pk is None]
+    ArticleRevision.objects.bulk_create(fresh)
+    events, results = [], []
+    for article, revision in pairs:
+        before = article.status
+        if article.current_revision_id is None:
+            to_status = Status.SUBMITTED if submit else Status.DRAFT
+            events.append(
+                _event(article, actor=actor, origin=origin, action=Action.CREATE, from_status=Status.DRAFT,
+                       to_status=to_status, revision_id=revision.pk, comment=comment)
+            )  # fmt: skip
+        elif article.live_revision_id and revision.pk == article.live_revision_id:
+            to_status = Status.APPROVED  # an update edited back to the approved text: nothing left to review
+            events.append(
+                _event(article, actor=actor, origin=origin, action=Action.EDIT, from_status=before,
+                       to_status=to_status, revision_id=revision.pk, comment="Back to the approved text.")
+            )  # fmt: skip
+        else:
+            to_status = _status_after_edit(before)
+            events.append(
+                _event(article, actor=actor, origin=origin, action=Action.EDIT, from_status=before,
+                       to_status=to_status, revision_id=revision.pk, comment=RESTART_COMMENTS.get(before, comment))
+            )  # fmt: skip
+            if submit and to_status == Status.DRAFT:
+                events.append(
+                    _event(article, actor=actor, origin=origin, action=Action.SUBMIT, from_status=to_status,
+                           to_status=Status.SUBMITTED, revision_id=revision.pk, comment=comment)
+                )  # fmt: skip
+                to_status = Status.SUBMITTED
+        article.status, article.current_revision = to_status, revision
+        restarted = before in RESTART_COMMENTS and to_status not in (before, Status.APPROVED)
+        results.append(ContentSave(article, revision, True, before, restarted_review=restarted))
+    # bulk_update, not save(): Article.save() never writes the workflow fields.
+    Article.objects.bulk_update([article for article, _ in pairs], ["status", "current_revision"], batch_size=500)
+    ReviewEvent.objects.bulk_create(events, batch_size=500)
+    _announce(article.pk for article, _ in pairs)
+    return results
+
+
+@transaction.atomic
+def article_save_content(*, article: Article, user=None, origin: str = "", submit: bool = False) -> ContentSave:
+    """Record the article's saved working copy as a revision and apply the workflow rule.
+
+    Call it after writing the Article row, its sections and citations. `user` is the editor
+    (None for trusted code, which names itself in `origin`, e.g. "MedQuAD import"). With
+    `submit`, a Draft (new, or an update of approved content) goes on to Submitted in the same step.
+    A save that changed nothing records no revision. Raises CitationError for an unknown key.
+    """
+    article = _locked(article)
+    _check_may_write(user, article)
+    if submit and user is not None and not permissions.has_move_permission(user, "submit"):
+        raise MoveNotPermitted("You do not have the right to “Submit for review”.")
+    revision = build_revision(article, user=user)
+    if revision is not None and article.live_revision_id and revision.content_hash == article.live_revision.content_hash:
+        revision = article.live_revision  # back to the approved text: reuse it rather than copy it
+    if revision is None:
+        if submit and article.status == Status.DRAFT:
+            article = _apply_move(article, permissions.MOVES["submit"], user=user, origin=origin, comment="")
+        return ContentSave(article, article.current_revision, False, article.status)
+    (result,) = _commit([(article, revision)], actor=user, origin=origin, submit=submit)
+    return result
+
+
+@transaction.atomic
+def save_imported_revisions(pairs, *, origin: str, submit: bool = True) -> list:
+    """The bulk form of article_save_content for an import: (article, unsaved revision) pairs.
+
+    New articles enter with a creation event naming the import (Submitted: they join the
+    review queue); an update of approved content becomes an update pending review while readers
+    keep the approved text; nothing is ever silently made live.
+    """
+    if not pairs:
+        return []
+    locked = {
+        article.pk: article
+        for article in Article.objects.select_for_update(of=("self",))
+        .select_related("current_revision", "live_revision")
+        .filter(pk__in=[article.pk for article, _ in pairs])
+    }
+    return _commit([(locked[article.pk], revision) for article, revision in pairs], actor=None, origin=origin, submit=submit)
 
 
 # --- The moves. ---
 
 
+def _apply_move(article, rule, *, user, origin="", comment="", fields=None) -> Article:
+    """Write the move's status (and any review fields) and its event, announce it, refresh the caller's copy."""
+    values = {"status": rule.to_state, **(fields or {})}
+    Article.objects.filter(pk=article.pk).update(**values)
+    _event(
+        article, actor=user, origin=origin, action=rule.name, from_status=article.status, to_status=rule.to_state,
+        revision_id=article.current_revision_id, comment=comment,
+    ).save()  # fmt: skip
+    _announce([article.pk])
+    article.refresh_from_db()
+    return article
+
+
+def _move(name: str, *, article: Article, user, comment: str = "", fields=None) -> Article:
+    rule = permissions.MOVES[name]
+    article = _locked(article)
+    error = permissions.refusal(user, name, article, comment)
+    if error is not None:
+        raise error
+    if callable(fields):
+        fields = fields(article)
+    return _apply_move(article, rule, user=user, comment=comment, fields=fields)
+
+
 @transaction.atomic
 def article_submit(*, article: Article, user, comment: str = "") -> Article:
     """An editor sends a draft (or an approved article due for review) to the board: -> Submitted."""
-    article = _locked(article)
-    _check(user, "submit", article, CannotSubmit)
-    return _move(article, user=user, action=ReviewEvent.Action.SUBMIT, to_status=Status.SUBMITTED, comment=comment)
+    return _move("submit", article=article, user=user, comment=comment)
 
 
 @transaction.atomic
 def article_start_review(*, article: Article, user, comment: str = "") -> Article:
     """A board member takes a submitted article to review it: Submitted -> Under Review."""
-    article = _locked(article)
-    _check(user, "start_review", article, CannotStartReview)
-    return _move(
-        article, user=user, action=ReviewEvent.Action.START_REVIEW, to_status=Status.UNDER_REVIEW, comment=comment
-    )
+    return _move("start_review", article=article, user=user, comment=comment)
 
 
 @transaction.atomic
 def article_request_changes(*, article: Article, user, comment: str) -> Article:
     """A board member sends the article back with what to change: Under Review -> Submitted."""
-    article = _locked(article)
-    _check(user, "request_changes", article, CannotRequestChanges)
-    if not (comment or "").strip():
-        raise CommentRequired("Say which changes you request: the comment is what the editor will work from.")
-    return _move(
-        article, user=user, action=ReviewEvent.Action.REQUEST_CHANGES, to_status=Status.SUBMITTED, comment=comment
-    )
+    return _move("request_changes", article=article, user=user, comment=comment)
 
 
 @transaction.atomic
 def article_approve(*, article: Article, user, comment: str = "") -> Article:
     """A board member approves the revision under review, which becomes the one readers see."""
-    article = _locked(article)
-    _check(user, "approve", article, CannotApprove)
-    member = permissions.board_member_of(user)
-    if member is None:
-        raise NotABoardMember(
-            "Approval is signed on the page with a board member’s name and credentials: "
-            "link your account to an active Medical Advisory Board profile first."
-        )
-    if permissions.wrote_current_revision(user, article):
-        raise FourEyesError(
-            "You wrote the revision under review, so another board member must approve it (four eyes)."
-        )
-    now = timezone.now()
-    article = _move(
-        article,
-        user=user,
-        action=ReviewEvent.Action.APPROVE,
-        to_status=Status.APPROVED,
-        comment=comment,
-        fields={
-            "live_revision_id": article.current_revision_id,
+
+    def review_fields(locked):
+        now = timezone.now()
+        return {
+            "live_revision_id": locked.current_revision_id,
             "last_reviewed_at": now,
             "last_reviewed_by": user,
-            "last_reviewed_by_display": member.display_name,
+            "last_reviewed_by_display": permissions.board_member_of(user).display_name,
             "next_review_due": next_review_due(timezone.localdate(now)),
-        },
-    )
-    # Search must find what readers now see: the newly live revision.
-    update_search_text(article)
-    return article
+        }
 
-
-@transaction.atomic
-def article_content_saved(*, article: Article, revision: ArticleRevision, created: bool, user) -> Article:
-    """After a content save: an edit of content under review or approved restarts its review.
-
-    An edit during review sends the article back to Submitted: the new text waits for a
-    reviewer, and an article that was never approved stays public with its banner instead of
-    vanishing for readers. An edit of approved content starts a private Draft update that the
-    editor submits when ready; readers keep seeing the live revision meanwhile.
-    A save that made no new revision changes nothing.
-    """
-    article = _locked(article)
-    if not created or article.status not in (Status.UNDER_REVIEW, Status.APPROVED):
-        return article
-    # Only the newest revision counts, and never the one already live (nothing to review again).
-    if revision.pk != article.current_revision_id or revision.pk == article.live_revision_id:
-        return article
-    to_status = Status.SUBMITTED if article.status == Status.UNDER_REVIEW else Status.DRAFT
-    return _move(article, user=user, action=ReviewEvent.Action.EDIT, to_status=to_status, comment="")
+    return _move("approve", article=article, user=user, comment=comment, fields=review_fields)

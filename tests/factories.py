@@ -5,8 +5,9 @@ import itertools
 from django.contrib.auth import get_user_model
 
 from articles.models import AnswerSection, Article, Citation, RelatedQuestion, Status, Topic
-from articles.revisions import record_revision
 from references.models import Reference
+
+FACTORY_ORIGIN = "Test factory"
 
 _counter = itertools.count(1)
 
@@ -53,17 +54,19 @@ def make_article(
     author=None,
     **fields,
 ):
-    """An article with its content saved as a revision.
+    """An article with its content saved through reviews.services, then moved to `status` by the real moves.
 
     `references` maps citation keys to Reference rows (or to field dicts).
     `source` is (source_name, body) for a "From <source>" section.
+    `author` (if given) is recorded as the writer of the revision, as when an editor saves.
     """
+    from reviews import services
+
     n = next(_counter)
     question = question or f"What is test condition number {n}?"
     article = Article.objects.create(
         question=question,
         slug=fields.pop("slug", f"test-question-{n}"),
-        status=status,
         summary=summary,
         topic=topic,
         created_by=author,
@@ -81,25 +84,76 @@ def make_article(
         Citation.objects.create(article=article, key=key, reference=reference)
     for position, other in enumerate(related):
         RelatedQuestion.objects.create(article=article, related=other, position=position)
-    record_revision(article, user=author)
+    submit = status != Status.DRAFT
+    can_submit = author is None or author.has_perm("reviews.submit_article")
+    services.article_save_content(
+        article=article, user=author, origin="" if author else FACTORY_ORIGIN, submit=submit and can_submit
+    )
+    if submit and not can_submit:  # e.g. a reviewer given writing rights: an editor submits their text
+        services.article_submit(article=article, user=make_editor())
+    if status in (Status.UNDER_REVIEW, Status.APPROVED):
+        reviewer = factory_reviewer()
+        services.article_start_review(article=article, user=reviewer)
+        if status == Status.APPROVED:
+            services.article_approve(article=article, user=reviewer)
     article.refresh_from_db()
     return article
+
+
+def factory_reviewer():
+    """The board member the factories review with (“Demo Reviewer, MD”), created on first use."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username="factory-reviewer").first()
+    return user or make_reviewer("factory-reviewer", name="Demo Reviewer", credentials="MD")
+
+
+def save_content(article, user=None):
+    """Record the article's saved working copy through reviews.services, as every writer does."""
+    from reviews import services
+
+    saved = services.article_save_content(article=article, user=user, origin="" if user else FACTORY_ORIGIN)
+    article.refresh_from_db()
+    return saved
+
+
+def edit_article(article, *, user=None, guidelines=None, patient=None, **fields):
+    """An editor's change of the working copy (article fields, guidelines text), saved through reviews.services."""
+    article = Article.objects.get(pk=article.pk)
+    for name, value in fields.items():
+        setattr(article, name, value)
+    article.save()
+    section_changes = {"body": guidelines, "body_patient": patient}
+    section_changes = {name: value for name, value in section_changes.items() if value is not None}
+    if section_changes:
+        AnswerSection.objects.update_or_create(article=article, kind=AnswerSection.Kind.GUIDELINES, defaults=section_changes)
+    return save_content(article, user=user)
+
+
+def grant_writing(user):
+    """The account, also allowed to write articles (as a reviewer given editing rights would be)."""
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["add_article", "change_article"]))
+    return type(user).objects.get(pk=user.pk)  # permissions are cached per instance
+
+
+def approve_current(article):
+    """The factory's board member approves the article's current revision (submitting a Draft first)."""
+    from reviews import services
+
+    article = Article.objects.get(pk=article.pk)
+    if article.status == Status.DRAFT:
+        article = services.article_submit(article=article, user=make_user(superuser=True))
+    reviewer = factory_reviewer()
+    if article.status == Status.SUBMITTED:
+        article = services.article_start_review(article=article, user=reviewer)
+    return services.article_approve(article=article, user=reviewer)
 
 
 def make_approved_article(question=None, **kwargs):
-    """An article whose current revision is live, as if the board had approved it."""
-    from django.utils import timezone
-
-    article = make_article(question, **kwargs)
-    Article.objects.filter(pk=article.pk).update(
-        status=Status.APPROVED,
-        live_revision=article.current_revision,
-        last_reviewed_at=timezone.now(),
-        last_reviewed_by_display="Demo Reviewer, MD",
-        next_review_due=(timezone.now() + timezone.timedelta(days=365)).date(),
-    )
-    article.refresh_from_db()
-    return article
+    """An article approved by the factory's board member through the real workflow."""
+    return make_article(question, status=Status.APPROVED, **kwargs)
 
 
 def ensure_review_groups():
@@ -175,17 +229,17 @@ def article_admin_data(article, **changes):
     return data
 def make_article_with_versions(question=None, *, guidelines="Text for everyone.", versions=None, approved=True, **kwargs):
     """An article whose guidelines section has audience versions, e.g. versions={"patient": "..."}."""
-    builder = make_approved_article if approved else make_article
-    article = builder(question, guidelines=guidelines, **kwargs)
+    article = make_article(question, guidelines=guidelines, status=Status.SUBMITTED, **kwargs)
     section = article.sections.get(kind=AnswerSection.Kind.GUIDELINES)
     for audience, text in (versions or {}).items():
         setattr(section, f"body_{audience}", text)
     section.save()
-    revision, _ = record_revision(article)
+    save_content(article)
     if approved:
-        Article.objects.filter(pk=article.pk).update(live_revision=revision)
-        from articles.search import update_search_text
+        from reviews import services
 
-        update_search_text(article)
+        reviewer = factory_reviewer()
+        services.article_start_review(article=article, user=reviewer)
+        services.article_approve(article=article, user=reviewer)
     article.refresh_from_db()
     return article

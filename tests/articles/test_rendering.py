@@ -3,8 +3,8 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from articles.revisions import CitationError, record_revision
-from tests.factories import make_article, make_reference
+from articles.revisions import CitationError
+from tests.factories import make_article, make_reference, save_content
 
 pytestmark = pytest.mark.django_db
 
@@ -101,9 +101,9 @@ def test_markdown_headings_lists_and_tables_survive_but_h1_is_demoted():
 
 def test_saving_unchanged_content_creates_no_revision():
     article = make_article(guidelines="Same text.")
-    revision, created = record_revision(article)
-    assert not created
-    assert revision == article.current_revision
+    saved = save_content(article)
+    assert not saved.created
+    assert saved.revision == article.current_revision
     assert article.revisions.count() == 1
 
 
@@ -112,8 +112,9 @@ def test_changed_content_creates_a_new_numbered_revision():
     section = article.sections.get()
     section.body = "Second text."
     section.save()
-    revision, created = record_revision(article)
-    assert created and revision.number == 2
+    saved = save_content(article)
+    revision = saved.revision
+    assert saved.created and revision.number == 2
     assert "Second text." in revision.rendered["audiences"]["default"]["sections"][0]["html"]
 
 

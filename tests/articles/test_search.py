@@ -39,13 +39,10 @@ def test_drafts_never_appear(client):
 
 def test_readers_find_the_approved_text_not_an_update_under_review(client):
     """While an edit awaits review, search matches what readers see: the approved revision."""
-    from articles.revisions import record_revision
+    from tests.factories import edit_article
 
     article = make_approved_article("What is asthma?", guidelines="Asthma narrows the airways.")
-    section = article.sections.get()
-    section.body = "Completely rewritten text mentioning bronchodilators."
-    section.save()
-    record_revision(article)
+    edit_article(article, guidelines="Completely rewritten text mentioning bronchodilators.")
     assert result_titles(client.get("/search/?q=airways")) == [article.question]
     assert result_titles(client.get("/search/?q=bronchodilators")) == []
 

@@ -43,7 +43,9 @@ def test_demo_users_are_linked_to_demo_board_members_and_approvals_are_labelled_
     for article in approved:
         assert article.is_demo and article.external_id.startswith("medquad:")
         assert article.last_reviewed_by_display == "Demo Reviewer, MD"
-        assert [e.action for e in article.review_events.all()] == ["start_review", "approve"]
+        events = list(article.review_events.all())
+        assert [e.action for e in events] == ["create", "edit", "start_review", "approve"]
+        assert events[0].origin == "MedQuAD import" and events[1].origin == "Demo content loader"
         assert "Not a medical review" in article.review_events.last().comment
     assert Article.objects.get(slug=SEED_SLUG).status == Status.SUBMITTED
 

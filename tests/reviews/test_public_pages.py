@@ -7,10 +7,9 @@ from bs4 import BeautifulSoup
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from articles.models import AnswerSection, Article, Status
-from articles.revisions import record_revision
+from articles.models import Article, Status
 from reviews import services
-from tests.factories import make_article, make_editor, make_reviewer
+from tests.factories import edit_article, make_article, make_editor, make_reviewer
 
 pytestmark = pytest.mark.django_db
 
@@ -83,10 +82,7 @@ def test_readers_keep_the_approved_text_while_an_update_is_reviewed(client):
     article = services.article_approve(article=article, user=reviewer)
     first_reviewed = Article.objects.get(pk=article.pk).last_reviewed_at
 
-    AnswerSection.objects.filter(article=article).update(body="Updated dosage text.")
-    revision, created = record_revision(article, user=editor)
-    article.refresh_from_db()
-    article = services.article_content_saved(article=article, revision=revision, created=created, user=editor)
+    article = edit_article(article, user=editor, guidelines="Updated dosage text.").article
     for move in (services.article_submit, services.article_start_review):
         article = move(article=article, user=editor if move is services.article_submit else reviewer)
         status, page = reader_view(client, article)
@@ -105,10 +101,7 @@ def test_an_edit_in_progress_shows_no_update_note_until_submitted(client):
     editor = make_editor()
     article = make_article(status=Status.UNDER_REVIEW, guidelines="Live text.", author=editor)
     article = services.article_approve(article=article, user=make_reviewer())
-    AnswerSection.objects.filter(article=article).update(body="Work in progress.")
-    revision, created = record_revision(article, user=editor)
-    article.refresh_from_db()
-    services.article_content_saved(article=article, revision=revision, created=created, user=editor)
+    edit_article(article, user=editor, guidelines="Work in progress.")
     status, page = reader_view(client, article)
     assert status == 200 and "Live text." in text_of(page) and UPDATE_NOTE not in text_of(page)
 

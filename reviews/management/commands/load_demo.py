@@ -11,11 +11,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.text import slugify
 
-from articles.importing import get_topic, import_medquad_row, medquad_reference
+from articles.importing import get_topic, medquad_reference
 from articles.models import AnswerSection, Article, Citation, RelatedQuestion, Status
-from articles.revisions import record_revision
 from references.models import Reference
 from reviews import services
+from reviews.imports import import_medquad_row
 from reviews.models import BoardMember
 from reviews.permissions import EDITORS_GROUP, REVIEWERS_GROUP
 
@@ -31,6 +31,7 @@ DEMO_USERS = {
 # NIH answers the fictional Demo Reviewer "approves" so the demo shows the Approved state.
 DEMO_APPROVALS = 3
 DEMO_APPROVAL_COMMENT = "Demo approval by a fictional board member, to show the workflow. Not a medical review."
+DEMO_ORIGIN = "Demo content loader"
 
 
 class Command(BaseCommand):
@@ -72,9 +73,7 @@ class Command(BaseCommand):
         return len(members)
 
     def load_seed_article(self, seed):
-        article, _ = Article.objects.get_or_create(
-            slug=seed["slug"], defaults={"question": seed["question"], "status": Status.SUBMITTED}
-        )
+        article, _ = Article.objects.get_or_create(slug=seed["slug"], defaults={"question": seed["question"]})
         article.question = seed["question"]
         article.summary = seed["summary"]
         article.topic = get_topic(seed["topic"])
@@ -86,7 +85,7 @@ class Command(BaseCommand):
             fields = {name: value for name, value in ref.items() if name != "key"}
             reference = Reference.objects.filter(title=fields["title"]).first() or Reference.objects.create(**fields)
             Citation.objects.update_or_create(article=article, key=ref["key"], defaults={"reference": reference})
-        record_revision(article)
+        services.article_save_content(article=article, origin=DEMO_ORIGIN, submit=True)
         return article
 
     def load_related(self, article, related):
@@ -94,14 +93,9 @@ class Command(BaseCommand):
             slug = slugify(item["question"])[:200]
             other, _ = Article.objects.get_or_create(
                 slug=slug,
-                defaults={
-                    "question": item["question"],
-                    "status": Status.SUBMITTED,
-                    "is_demo": True,
-                    "topic": get_topic(item["topic"]),
-                },
+                defaults={"question": item["question"], "is_demo": True, "topic": get_topic(item["topic"])},
             )
-            record_revision(other)
+            services.article_save_content(article=other, origin=DEMO_ORIGIN, submit=True)
             RelatedQuestion.objects.update_or_create(article=article, related=other, defaults={"position": position})
         return len(related)
 
@@ -145,7 +139,9 @@ class Command(BaseCommand):
         )
         already = Article.objects.exclude(external_id="").filter(live_revision__isnull=False).count()
         for article in candidates[: max(DEMO_APPROVALS - already, 0)]:
-            Article.objects.filter(pk=article.pk).update(is_demo=True)  # a fictional approval: label the page demo
+            article.is_demo = True  # a fictional approval: the page is labelled demo (content, so a new revision)
+            article.save()
+            services.article_save_content(article=article, origin=DEMO_ORIGIN)
             article = services.article_start_review(article=article, user=reviewer, comment=DEMO_APPROVAL_COMMENT)
             services.article_approve(article=article, user=reviewer, comment=DEMO_APPROVAL_COMMENT)
         return Article.objects.exclude(external_id="").filter(live_revision__isnull=False).count()

@@ -1,4 +1,7 @@
-"""python manage.py import_medquad PATH [--limit N]: NIH answers from MedQuAD as Submitted articles."""
+"""python manage.py import_medquad PATH [--limit N]: NIH answers from MedQuAD as Submitted articles.
+
+It lives in reviews because every article it creates or updates goes through reviews.services.
+"""
 
 import gzip
 import multiprocessing
@@ -12,7 +15,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 from tqdm import tqdm
 
-from articles.importing import MalformedRow, MedQuADImporter, parse_line
+from articles.importing import MalformedRow, parse_line
+from reviews.imports import medquad_importer
 
 DEFAULT_PATH = Path(settings.BASE_DIR) / "fixtures" / "medquad" / "medquad.jsonl.gz"
 
@@ -58,7 +62,7 @@ class Command(BaseCommand):
         if workers > 1 and total > chunk_size and not connection.in_atomic_block:
             connections.close_all()
             pool = multiprocessing.get_context("fork").Pool(workers)
-        importer = MedQuADImporter(pool=pool)
+        importer = medquad_importer(pool=pool)
         progress = tqdm(total=total, unit="pair", disable=not sys.stderr.isatty(), file=sys.stderr)
         counter = {"read": 0}
 
@@ -101,8 +105,10 @@ class Command(BaseCommand):
         seconds = time.monotonic() - started
         summary = (
             f"Read {read} lines from {path.name} in {seconds:.1f} s: {result.created} articles created, "
-            f"{result.updated} updated, {result.unchanged} unchanged, {len(result.errors)} lines skipped. "
-            "Imported articles are Submitted (pending review)."
+            f"{result.updated} updated, {result.unchanged} unchanged, "
+            f"kept editor changes: {result.kept_editor_changes}, {len(result.errors)} lines skipped. "
+            "New articles are Submitted (pending review); updates of approved articles await review while "
+            "readers keep the approved text."
         )
         if read and len(result.errors) >= read:
             raise CommandError(f"Every line failed. {summary}")
