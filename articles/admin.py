@@ -165,7 +165,7 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["question"]}
     autocomplete_fields = ["topic"]
     readonly_fields = ["status"]
-    fields = ["question", "slug", "summary", "topic", "credit", "is_demo", "status"]
+    fields = ["question", "slug", "summary", "topic", "credit", "is_demo", "status", "change_size", "change_summary"]
     inlines = [AnswerSectionInline, CitationInline, RelatedQuestionInline]
     date_hierarchy = "created"
 
