@@ -39,6 +39,11 @@ class PlannedRecord:
     fills: dict = field(default_factory=dict)  # blank fields of `existing` this record can fill
 
     @property
+    def preview_html(self):
+        """The record as the reference list will show it (AMA, escaped), for the preview."""
+        return Reference(**self.fields).to_ama_html()
+
+    @property
     def action(self):
         if self.existing is not None:
             return "match"
