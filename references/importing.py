@@ -13,9 +13,10 @@ import bibtexparser
 import rispy
 from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
 from pylatexenc.latex2text import LatexNodes2Text
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import DOI_PATTERN, PMCID_PATTERN, Reference, normalize_doi
+from .models import DOI_PATTERN, Reference, normalize_doi
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024  # a PubMed export of 1,000 records is about 1.5 MB
 MAX_RECORDS = 500
@@ -374,10 +375,16 @@ def parse(text: str, fmt: str = "") -> tuple[str, list[dict]]:
     for number, record in enumerate(records, start=1):
         if not record["title"]:
             problems.append(f"Record {number} has no title.")
+            continue
         if record["doi"] and not DOI_PATTERN.match(record["doi"]):
-            problems.append(f"Record {number}: “{record['doi']}” is not a DOI.")
-        if record["pmcid"] and not PMCID_PATTERN.match(record["pmcid"]):
-            problems.append(f"Record {number}: “{record['pmcid']}” is not a PMCID.")
+            problems.append(f"Record {number}: “{record['doi'][:80]}” is not a DOI.")
+            continue
+        try:  # the model's own rules (URL schemes, lengths, identifiers), as a save would apply them
+            Reference(**record).full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            for field_name, messages in error.message_dict.items():
+                label = Reference._meta.get_field(field_name).verbose_name if field_name != "__all__" else "record"
+                problems.append(f"Record {number}, {label}: {' '.join(messages)}")
     if problems:
         raise ImportRefused(" ".join(problems[:10]))
     return detected, records

@@ -148,3 +148,35 @@ def test_the_change_list_offers_the_import(editor_client):
     """Editors find the import on the references list."""
     body = editor_client.get(reverse("admin:references_reference_changelist")).content.decode()
     assert URL in body and "Import PubMed / RIS / BibTeX" in body
+
+
+def test_hostile_records_stay_inert_in_the_preview_and_the_saved_references(editor_client, xss_payloads):
+    """Every XSS payload as a title, author and journal reaches the preview and the list only as text."""
+    from bs4 import BeautifulSoup
+
+    from tests.inert import active_content
+
+    usable = [p for p in xss_payloads if p.strip() and not any(ord(c) < 32 for c in p)]
+    for start in range(0, len(usable), 500):
+        batch = usable[start : start + 500]
+        ris = "".join(
+            f"TY  - JOUR\nTI  - {p}\nAU  - {p[:80]}, X\nJO  - {p[:250]}\nUR  - https://example.org/{n}\nER  - \n\n"
+            for n, p in enumerate(batch)
+        )
+        response = editor_client.post(URL, {"text": ris, "format": "ris"})
+        assert response.status_code in (200, 400)
+        table = BeautifulSoup(response.content, "html5lib").select_one(".reference-import__preview")
+        if response.status_code == 200:
+            assert active_content(str(table)) == []
+            assert confirm(editor_client, response).status_code == 200
+    assert Reference.objects.count() > 0
+    for reference in Reference.objects.all():
+        assert active_content(str(reference.to_ama_html())) == []
+
+
+def test_a_record_the_model_would_refuse_is_named_and_nothing_is_saved(editor_client):
+    """A javascript: address or an over-long PMCID is refused at the preview, with the record's number."""
+    ris = "TY  - JOUR\nTI  - Fine\nER  - \n\nTY  - JOUR\nTI  - Bad link\nUR  - https://exa mple.org/\"><script>\nER  - \n"
+    response = editor_client.post(URL, {"text": ris, "format": ""})
+    assert response.status_code == 400 and "Record 2" in response.content.decode()
+    assert Reference.objects.count() == 0

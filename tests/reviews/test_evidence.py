@@ -152,3 +152,41 @@ def test_retraction_flagged_after_approval_shows_on_the_live_page(client):
 
     cache.clear()  # the page cache follows publication_changed; a reference flag is not one (see README)
     assert soup_of(client, article.get_absolute_url()).select(".ref-retracted")
+
+
+def approve_in_admin(client, article, **data):
+    from tests.factories import make_reviewer
+
+    client.force_login(make_reviewer())
+    url = reverse("admin:articles_article_review_move", args=[article.pk, "approve"])
+    response = client.post(url, {"comment": "", **data}, follow=True)
+    return response, [str(m) for m in response.context["messages"]]
+
+
+@pytest.mark.parametrize(
+    "month, message",
+    [("2026-13", "“2026-13” is not a month"), ("<script>", "is not a month"), ("2999-01", "has not begun")],
+)
+def test_admin_approval_with_a_bad_evidence_month_is_a_message_and_changes_nothing(client, month, message):
+    """A forged or mistyped month is reported on the article page; the article stays under review."""
+    article = under_review()
+    response, shown = approve_in_admin(client, article, evidence_through=month)
+    assert response.status_code == 200 and any(message in text for text in shown)
+    article.refresh_from_db()
+    assert article.status == Status.UNDER_REVIEW and not ChangeLogEntry.objects.exists()
+
+
+def test_admin_approval_records_the_month_and_shows_retraction_refusals(client):
+    """The approve form's month is recorded; a retracted, unacknowledged citation is named before and on refusal."""
+    article = under_review()
+    _, shown = approve_in_admin(client, article, evidence_through="2026-01")
+    article.refresh_from_db()
+    assert article.status == Status.APPROVED and article.evidence_current_through == datetime.date(2026, 1, 1)
+
+    retracted = make_reference(title="Retracted admin test paper", is_retracted=True)
+    blocked = under_review(guidelines="Offer A [@bad].", references={"bad": retracted})
+    page = client.get(reverse("admin:articles_article_change", args=[blocked.pk])).content.decode()
+    assert "Cites a retracted paper without saying so" in page and "Retracted admin test paper" in page
+    _, shown = approve_in_admin(client, blocked)
+    assert any("cites a retracted paper without saying so: [@bad]" in text for text in shown)
+    assert Status(type(blocked).objects.get(pk=blocked.pk).status) == Status.UNDER_REVIEW
