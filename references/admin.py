@@ -161,7 +161,7 @@ class ReferenceAdmin(admin.ModelAdmin):
         form = RetractionImportForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                report = retractions.import_retractions(form.cleaned_data["file"].read())
+                report = retractions.import_retractions(form.cleaned_data["file"])
             except importing.ImportRefused as error:
                 form.add_error("file", f"{error} Nothing was flagged.")
             else:

@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from .importing import MAX_IMPORT_BYTES, ImportRefused, decode, pmid_of
+from .importing import ImportRefused, pmid_of
 from .models import Reference, normalize_doi
 
 # The columns of the Retraction Watch database export (Crossref's retraction-watch-data CSV).
 REQUIRED_COLUMNS = {"OriginalPaperDOI", "OriginalPaperPubMedID", "RetractionNature"}
-MAX_ROWS = 100_000
+MAX_ROWS = 500_000
+MAX_BYTES = 200 * 1024 * 1024
 
 
 @dataclass
@@ -34,12 +35,16 @@ def _note(row):
     return ", ".join(parts)[:300]
 
 
-def read_rows(data: bytes):
-    """The CSV's rows as dicts; refuses files that are not a Retraction Watch export."""
-    if len(data) > MAX_IMPORT_BYTES * 25:
-        raise ImportRefused("The file is larger than 50 MB: keep only the rows for the DOIs and PMIDs you cite.")
-    text = decode(data) if len(data) <= MAX_IMPORT_BYTES else data.decode("utf-8-sig", errors="replace")
-    reader = csv.DictReader(io.StringIO(text))
+def read_rows(upload):
+    """The CSV's rows as dicts, streamed (the full database is ~60 MB); refuses other files."""
+    if upload.size > MAX_BYTES:
+        raise ImportRefused(f"The file is larger than {MAX_BYTES // 1024 // 1024} MB: is it the Retraction Watch CSV?")
+    head = upload.read(4096)
+    upload.seek(0)
+    if b"\x00" in head:
+        raise ImportRefused("This file is not text: upload the Retraction Watch CSV.")
+    text = io.TextIOWrapper(upload.file, encoding="utf-8-sig", errors="replace", newline="")
+    reader = csv.DictReader(text)
     if not reader.fieldnames or not REQUIRED_COLUMNS <= set(reader.fieldnames):
         raise ImportRefused(
             "This is not a Retraction Watch CSV: it needs the columns OriginalPaperDOI, OriginalPaperPubMedID "
@@ -49,12 +54,12 @@ def read_rows(data: bytes):
 
 
 @transaction.atomic
-def import_retractions(data: bytes) -> RetractionReport:
+def import_retractions(upload) -> RetractionReport:
     """Flag every reference whose DOI or PMID a "Retraction" row names; other notices are ignored."""
     wanted_doi, wanted_pmid = {}, {}
     report = RetractionReport()
     try:
-        for row in read_rows(data):
+        for row in read_rows(upload):
             report.rows += 1
             if report.rows > MAX_ROWS:
                 raise ImportRefused(f"The file has more than {MAX_ROWS:,} rows: keep only the ones you need.")
@@ -63,22 +68,23 @@ def import_retractions(data: bytes) -> RetractionReport:
                 continue
             doi = normalize_doi(row.get("OriginalPaperDOI") or "")
             pmid = pmid_of(row.get("OriginalPaperPubMedID") or "")
+            note = _note(row)  # keep a short note per row, not the row: the full file has ~60,000
             if doi and doi not in ("unavailable", "none"):
-                wanted_doi[doi] = row
+                wanted_doi[doi] = note
             if pmid and pmid != "0":
-                wanted_pmid[pmid] = row
+                wanted_pmid[pmid] = note
     except csv.Error as error:
         raise ImportRefused(f"The CSV cannot be read: {error}") from None
-    candidates = Reference.objects.select_for_update().filter(doi__in=list(wanted_doi)) | Reference.objects.filter(
-        pmid__in=list(wanted_pmid)
-    )
-    for reference in candidates.distinct():
-        row = wanted_doi.get(reference.doi) or wanted_pmid.get(reference.pmid)
+    # Our references are far fewer than the database's rows: walk ours, look each up in the rows read.
+    for reference in Reference.objects.select_for_update().exclude(doi="", pmid="").order_by("pk"):
+        if reference.doi not in wanted_doi and reference.pmid not in wanted_pmid:
+            continue
+        note = wanted_doi.get(reference.doi) or wanted_pmid.get(reference.pmid)
         if reference.is_retracted:
             report.already.append(reference)
             continue
         reference.is_retracted = True
-        reference.retraction_note = reference.retraction_note or _note(row)
+        reference.retraction_note = reference.retraction_note or note
         reference.save(update_fields=["is_retracted", "retraction_note", "updated"])
         report.flagged.append(reference)
     return report
