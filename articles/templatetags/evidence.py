@@ -2,14 +2,23 @@
 
 from django import template
 
+from articles import evidence
 from references.models import Reference
 
 register = template.Library()
 
 
 @register.simple_tag
-def retracted_keys(revision):
+def latest_change(article):
+    """The article's latest change log entry, or None."""
+    return evidence.latest_change(article)
+
+
+@register.simple_tag
+def retracted_keys(revision, article=None):
     """Citation keys of the revision whose paper is flagged retracted now (flags can follow approval)."""
+    if article is not None and getattr(article, "cites_retracted", True) is False:
+        return set()  # the page's query already said no attached paper is retracted
     by_id = {c["reference_id"]: c["key"] for c in (revision.source.get("citations", []) if revision else [])}
     if not by_id:
         return set()
