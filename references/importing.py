@@ -15,6 +15,7 @@ from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
 from pylatexenc.latex2text import LatexNodes2Text
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from .models import DOI_PATTERN, Reference, normalize_doi
 
@@ -393,60 +394,73 @@ def parse(text: str, fmt: str = "") -> tuple[str, list[dict]]:
 # --- Matching and saving. ---
 
 
+def _known(records, queryset):
+    """The references already holding any of these records' DOIs or PMIDs, by ("doi"|"pmid", value)."""
+    dois = [r["doi"] for r in records if r["doi"]]
+    pmids = [r["pmid"] for r in records if r["pmid"]]
+    known = {}
+    for reference in queryset.filter(Q(doi__in=dois) | Q(pmid__in=pmids)).order_by("pk"):
+        for key in (("doi", reference.doi), ("pmid", reference.pmid)):
+            if key[1]:
+                known.setdefault(key, reference)
+    return known
+
+
+def _keys(fields):
+    return [k for k in (("doi", fields["doi"]), ("pmid", fields["pmid"])) if k[1]]
+
+
 def plan_import(text: str, fmt: str = "") -> tuple[str, list[PlannedRecord]]:
-    """What importing the text would do, record by record; writes nothing."""
+    """What importing the text would do, record by record; writes nothing (two queries in all)."""
     detected, records = parse(text, fmt)
+    known = _known(records, Reference.objects.all())
     plan, seen = [], {}
     for number, fields in enumerate(records, start=1):
         item = PlannedRecord(number=number, fields=fields)
-        keys = [("doi", fields["doi"]), ("pmid", fields["pmid"])]
-        item.same_as = next((seen[k] for k in keys if k[1] and k in seen), None)
-        item.existing = Reference.objects.find_existing(doi=fields["doi"], pmid=fields["pmid"])
+        item.same_as = next((seen[k] for k in _keys(fields) if k in seen), None)
+        item.existing = next((known[k] for k in _keys(fields) if k in known), None)
         if item.existing is not None:
-            item.fills = fillable(item.existing, fields)
-        for key in keys:
-            if key[1]:
-                seen.setdefault(key, number)
+            item.fills = fillable(item.existing, fields, known)
+        for key in _keys(fields):
+            seen.setdefault(key, number)
         plan.append(item)
     return detected, plan
 
 
-def fillable(existing: Reference, fields: dict) -> dict:
-    """Blank fields of an existing reference this record can fill; what is there is never overwritten."""
-    fills = {}
-    for name in FILLABLE:
-        if fields.get(name) and not getattr(existing, name):
-            fills[name] = fields[name]
-    # An identifier already held by another reference would break "one source, one row".
-    for name in ("doi", "pmid"):
-        if name in fills and Reference.objects.filter(**{name: fills[name]}).exclude(pk=existing.pk).exists():
-            del fills[name]
-    return fills
+def fillable(existing: Reference, fields: dict, known: dict) -> dict:
+    """Blank fields of an existing reference this record can fill; what is there is never overwritten.
+
+    An identifier another reference already holds is not copied: one source stays one row.
+    """
+    return {
+        name: fields[name]
+        for name in FILLABLE
+        if fields.get(name) and not getattr(existing, name)
+        and not (name in ("doi", "pmid") and (name, fields[name]) in known)
+    }  # fmt: skip
 
 
 @transaction.atomic
 def apply_plan(plan: list[PlannedRecord]) -> tuple[list[Reference], list[Reference]]:
-    """Save a plan: (created, matched) references. Re-matches inside the transaction."""
-    created, matched, by_key = [], [], {}
+    """Save a plan: (created, matched) references. Matches again inside the transaction, rows locked."""
+    known = _known([item.fields for item in plan], Reference.objects.select_for_update())
+    new, matched, changed = [], [], {}
     for item in plan:
-        fields = item.fields
-        reference = next(
-            (by_key[k] for k in (("doi", fields["doi"]), ("pmid", fields["pmid"])) if k[1] and k in by_key), None
-        ) or Reference.objects.select_for_update().find_existing(doi=fields["doi"], pmid=fields["pmid"])
+        reference = next((known[k] for k in _keys(item.fields) if k in known), None)
         if reference is None:
-            reference = Reference(**fields)
-            reference.full_clean()
-            reference.save()
-            created.append(reference)
-        else:
-            fills = fillable(reference, fields)
+            reference = Reference(**item.fields)  # fields were checked with the model's rules when parsed
+            new.append(reference)
+        elif reference.pk is not None:
+            fills = fillable(reference, item.fields, known)
+            for name, value in fills.items():
+                setattr(reference, name, value)
             if fills:
-                for name, value in fills.items():
-                    setattr(reference, name, value)
-                reference.save()
-            if reference not in created and reference not in matched:
+                changed.setdefault(reference.pk, (reference, set()))[1].update(fills)
+            if reference not in matched:
                 matched.append(reference)
         for key in (("doi", reference.doi), ("pmid", reference.pmid)):
             if key[1]:
-                by_key[key] = reference
-    return created, matched
+                known.setdefault(key, reference)
+    for reference, names in changed.values():
+        reference.save(update_fields=[*names, "updated"])
+    return Reference.objects.bulk_create(new), matched

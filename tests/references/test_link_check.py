@@ -24,29 +24,29 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def _answer(self):
-        with Handler.lock:
-            Handler.in_flight += 1
-            Handler.most_in_flight = max(Handler.most_in_flight, Handler.in_flight)
-        try:
-            if self.path == "/ok" or self.path.startswith("/busy"):
-                if self.path.startswith("/busy"):
-                    time.sleep(0.2)
-                self.send_response(200)
-            elif self.path == "/moved":
-                self.send_response(301)
-                self.send_header("Location", "/ok")
-            elif self.path == "/gone":
-                self.send_response(404)
-            elif self.path == "/get-only":
-                self.send_response(405 if self.command == "HEAD" else 200)
-            elif self.path == "/slow":
-                time.sleep(2)
-                self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-        finally:
+        if self.path.startswith("/busy"):
+            # Counted while the request is served and before it is answered, so a client's next
+            # request can never overlap this one in the count.
+            with Handler.lock:
+                Handler.in_flight += 1
+                Handler.most_in_flight = max(Handler.most_in_flight, Handler.in_flight)
+            time.sleep(0.2)
             with Handler.lock:
                 Handler.in_flight -= 1
+        if self.path == "/ok" or self.path.startswith("/busy"):
+            self.send_response(200)
+        elif self.path == "/moved":
+            self.send_response(301)
+            self.send_header("Location", "/ok")
+        elif self.path == "/gone":
+            self.send_response(404)
+        elif self.path == "/get-only":
+            self.send_response(405 if self.command == "HEAD" else 200)
+        elif self.path == "/slow":
+            time.sleep(2)
+            self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     do_HEAD = do_GET = _answer
 
