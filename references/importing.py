@@ -171,6 +171,7 @@ def _record(**fields) -> dict:
     record = {name: "" for name in ("kind", "authors", "title", "container", "volume", "issue", "pages", "doi", "pmid", "pmcid", "url")}
     record["year"] = None
     record["is_retracted"] = False
+    record["retraction_note"] = ""
     record.update({k: v for k, v in fields.items() if v not in (None, "")})
     for name in ("title", "container", "volume", "issue", "pages", "url"):
         record[name] = _clip(record[name], Reference._meta.get_field(name).max_length)
@@ -183,6 +184,7 @@ def _record(**fields) -> dict:
 # --- PubMed / MEDLINE. ---
 
 MEDLINE_LINE = re.compile(r"^([A-Z][A-Z0-9]{0,3}) *- ?(.*)$")
+PUBMED_RETRACTED = "PubMed publication type “Retracted Publication”"
 GUIDELINE_TYPES = {"guideline", "practice guideline", "consensus development conference"}
 REVIEW_TYPES = {"review", "systematic review", "meta-analysis"}
 
@@ -253,6 +255,7 @@ def parse_pubmed(text: str) -> list[dict]:
                 pmid=pmid_of(first("PMID")),
                 pmcid=pmcid_of(first("PMC")),
                 is_retracted="retracted publication" in types,
+                retraction_note=PUBMED_RETRACTED if "retracted publication" in types else "",
             )
         )
     return results
@@ -452,6 +455,8 @@ def apply_plan(plan: list[PlannedRecord]) -> tuple[list[Reference], list[Referen
             new.append(reference)
         elif reference.pk is not None:
             fills = fillable(reference, item.fields, known)
+            if item.fields["is_retracted"] and not reference.is_retracted:  # PubMed says so: flag the match too
+                fills.update(is_retracted=True, retraction_note=reference.retraction_note or item.fields["retraction_note"])
             for name, value in fills.items():
                 setattr(reference, name, value)
             if fills:

@@ -180,3 +180,12 @@ def test_a_record_the_model_would_refuse_is_named_and_nothing_is_saved(editor_cl
     response = editor_client.post(URL, {"text": ris, "format": ""})
     assert response.status_code == 400 and "Record 2" in response.content.decode()
     assert Reference.objects.count() == 0
+
+
+def test_pubmed_retraction_flags_a_matching_reference_too(editor_client):
+    """A paper already entered by hand is flagged when its PubMed record says “Retracted Publication”."""
+    typed = make_reference(title="Typed review", doi="10.5555/test.2019.003")
+    confirm(editor_client, upload(editor_client, "pubmed-three-records.nbib"))
+    typed.refresh_from_db()
+    assert typed.is_retracted and "Retracted Publication" in typed.retraction_note
+    assert typed.title == "Typed review" and typed.pmid == "90000003"
