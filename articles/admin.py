@@ -12,9 +12,9 @@ from django.utils.safestring import mark_safe
 from markdownx.widgets import AdminMarkdownxWidget
 
 from . import grades, pipeline
+from .revisions import lay_read_audiences
 from .models import (
     DEFAULT_AUDIENCE,
-    PLAIN_LANGUAGE_AUDIENCES,
     AnswerSection,
     Article,
     Audience,
@@ -30,13 +30,15 @@ PLAIN_LANGUAGE_MAX_GRADE = 8
 AUDIENCE_LABELS = {DEFAULT_AUDIENCE: "Everyone", **dict(Audience.choices)}
 
 
-def grade_is_flagged(audience, grade):
-    """A patient or caregiver version above grade 8 needs simpler wording."""
-    return audience in PLAIN_LANGUAGE_AUDIENCES and grade is not None and grade > PLAIN_LANGUAGE_MAX_GRADE
+def grade_is_flagged(audience, grade, levels):
+    """A text patients or caregivers read above grade 8 needs simpler wording (the default one too, where
+    no version was written for them)."""
+    read_by_lay_readers = audience in lay_read_audiences(levels)
+    return read_by_lay_readers and grade is not None and grade > PLAIN_LANGUAGE_MAX_GRADE
 
 
 def reading_levels_html(levels):
-    """Each version's Flesch-Kincaid grade as editors see it, plain-language versions above grade 8 flagged."""
+    """Each version's Flesch-Kincaid grade as editors see it; texts lay readers read above grade 8 flagged."""
     if not levels:
         return "—"
     rows = []
@@ -44,7 +46,9 @@ def reading_levels_html(levels):
         label = AUDIENCE_LABELS.get(audience, audience)
         if grade is None:
             rows.append((label, "too short to grade", ""))
-        elif grade_is_flagged(audience, grade):
+        elif grade_is_flagged(audience, grade, levels) and audience == DEFAULT_AUDIENCE:
+            rows.append((label, f"grade {grade}", " ⚠ above grade 8, and patients or caregivers read it: write a version for them"))
+        elif grade_is_flagged(audience, grade, levels):
             rows.append((label, f"grade {grade}", " ⚠ above grade 8: simplify for patients and caregivers"))
         else:
             rows.append((label, f"grade {grade}", ""))
@@ -136,13 +140,13 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 class PlainLanguageFilter(admin.SimpleListFilter):
-    """Articles whose patient or caregiver version reads above grade 8."""
+    """Articles whose text patients or caregivers read (their version, else the default) is above grade 8."""
 
     title = "plain-language reading level"
     parameter_name = "reading_level"
 
     def lookups(self, request, model_admin):
-        return [("above8", "Above grade 8 (needs simpler wording)"), ("ok", "Grade 8 or below"), ("none", "No patient/caregiver version")]
+        return [("above8", "Above grade 8 (needs simpler wording)"), ("ok", "Grade 8 or below"), ("none", "Too short to grade")]
 
     def queryset(self, request, queryset):
         grade = "current_revision__plain_language_grade"
@@ -159,7 +163,8 @@ class ArticleAdmin(admin.ModelAdmin):
     """Editing an article's working copy; reviews.admin registers it with the workflow around it."""
 
     list_display = ["question", "status", "topic", "plain_language_grade"]
-    list_filter = ["status", "topic", "is_demo", PlainLanguageFilter]
+    # No topic filter: MedQuAD alone brings 4,700 topics; the search box matches topic names instead.
+    list_filter = ["status", "is_demo", PlainLanguageFilter]
     search_fields = ["question", "slug", "topic__name"]
     list_select_related = ["topic", "current_revision"]
     prepopulated_fields = {"slug": ["question"]}
@@ -185,7 +190,7 @@ class ArticleAdmin(admin.ModelAdmin):
         """Record the saved working copy (reviews.admin: through reviews.services); returns the current revision."""
         raise NotImplementedError
 
-    @admin.display(description="Plain-language grade")
+    @admin.display(description="Patient grade")
     def plain_language_grade(self, article):
         grade = article.current_revision.plain_language_grade if article.current_revision else None
         if grade is None:
@@ -198,8 +203,8 @@ class ArticleAdmin(admin.ModelAdmin):
 class FollowUpQuestionAdmin(admin.ModelAdmin):
     """Triage of readers' questions: never published; answered by writing a reviewed article."""
 
-    list_display = ["text_preview", "article", "audience", "state", "created", "answer_article"]
-    list_filter = ["state", "audience", "created"]
+    list_display = ["text_preview", "article", "audience", "state", "created"]
+    list_filter = ["state", "audience"]
     search_fields = ["text", "article__question"]
     list_select_related = ["article", "answer_article"]
     readonly_fields = ["text", "article", "audience", "created", "client_hash", "answer_article"]

@@ -131,13 +131,18 @@ def render(content, references_by_key):
     return {"audiences": audiences, "warnings": warnings}, reading_levels, plain_text
 
 
+def lay_read_audiences(versions):
+    """Which texts of a section patients and caregivers read: their own version, else the text for everyone."""
+    return {audience if audience in versions else DEFAULT_AUDIENCE for audience in PLAIN_LANGUAGE_AUDIENCES}
+
+
 def plain_language_grade(reading_levels):
-    """The highest grade among patient and caregiver versions, or None where none was graded."""
+    """The highest grade among the texts patients and caregivers actually read, or None where none was graded."""
     grades = [
-        grade
+        versions[audience]
         for versions in reading_levels.values()
-        for audience, grade in versions.items()
-        if audience in PLAIN_LANGUAGE_AUDIENCES and grade is not None
+        for audience in lay_read_audiences(versions)
+        if versions.get(audience) is not None
     ]
     return max(grades) if grades else None
 

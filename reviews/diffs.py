@@ -63,15 +63,16 @@ def _pair_changed_lines(rows):
 
 
 def revision_diff(old, new, *, context=2):
-    """Changed lines between two revisions: dicts with kind ("hunk", "added", "removed", "same"),
-    text, and segments [(changed, text)] marking changed words.
+    """Changed lines between two revisions: dicts with kind ("gap", "added", "removed", "same"),
+    text, and segments [(changed, text)] marking changed words. A "gap" stands for unchanged lines
+    left out (a reviewer reads words, not hunk headers).
 
     Texts stay plain strings: templates escape them, so hostile text in a revision stays inert.
     """
-    kinds = {"@": "hunk", "+": "added", "-": "removed", " ": "same"}
+    kinds = {"@": "gap", "+": "added", "-": "removed", " ": "same"}
     rows = []
     for line in list(difflib.unified_diff(revision_lines(old), revision_lines(new), lineterm="", n=context))[2:]:
         kind = kinds.get(line[:1], "same")
-        text = line if kind == "hunk" else line[1:]
+        text = "…" if kind == "gap" else line[1:]
         rows.append({"kind": kind, "text": text, "segments": [(False, text)]})
     return _pair_changed_lines(rows)

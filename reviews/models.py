@@ -20,12 +20,17 @@ class BoardMember(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="board_member",
-        help_text="The staff account this member reviews with.",
+        help_text="The staff account this member reviews with. Only board administrators link accounts.",
     )
     name = models.CharField(max_length=200, help_text="As it should appear, e.g. “Jane Doe”.")
     credentials = models.CharField(max_length=100, help_text="Degrees and certifications, e.g. “MD, FACP”.")
     specialty = models.CharField(max_length=200, blank=True, help_text="e.g. “Medical oncology”.")
     bio = models.TextField(blank=True, help_text="Two or three sentences: training, practice, interests. Plain text.")
+    disclosures = models.TextField(
+        blank=True,
+        help_text="Conflicts of interest readers should know (payments, grants, advisory roles), or “None declared”. "
+        "Shown on the board page and beside each review this member signs.",
+    )
     is_active = models.BooleanField(default=True, help_text="Untick to remove from the board page; past reviews keep their name.")
     is_demo = models.BooleanField(default=False, help_text="A fictional member for the demo site; labelled as such.")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the board page.")
@@ -34,9 +39,18 @@ class BoardMember(models.Model):
 
     class Meta:
         ordering = ["position", "name"]
+        permissions = [("govern_board", "Can link board members to accounts and see the board's change log")]
 
     def __str__(self):
         return self.display_name
+
+    def snapshot(self):
+        """What readers and the workflow rely on, as plain data (for the change log)."""
+        return {
+            "name": self.name, "credentials": self.credentials, "specialty": self.specialty, "bio": self.bio,
+            "disclosures": self.disclosures, "is_active": self.is_active, "is_demo": self.is_demo,
+            "position": self.position, "user": self.user.get_username() if self.user_id else None,
+        }  # fmt: skip
 
     @property
     def display_name(self):
@@ -53,6 +67,8 @@ class ReviewEvent(RecordModel):
         SUBMIT = "submit", "Submitted for review"
         START_REVIEW = "start_review", "Started review"
         REQUEST_CHANGES = "request_changes", "Requested changes"
+        RESUBMIT = "resubmit", "Changes made, resubmitted"
+        TAKE_OVER = "take_over", "Took over the review"
         APPROVE = "approve", "Approved"
         EDIT = "edit", "Edited"
 
@@ -68,6 +84,9 @@ class ReviewEvent(RecordModel):
     from_status = models.CharField(max_length=20, choices=Status.choices)
     to_status = models.CharField(max_length=20, choices=Status.choices)
     comment = models.TextField(blank=True)
+    signed_as = models.CharField(
+        max_length=300, blank=True, help_text="On an approval: the board member's name and credentials as they were then."
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -90,3 +109,28 @@ class ReviewEvent(RecordModel):
             return self.actor.get_full_name() or self.actor.get_username()
         return self.origin or "the system"
 
+
+
+class BoardMemberChange(RecordModel):
+    """One change to a board member's profile: who made it, when, and the profile before and after."""
+
+    record_kind = "A change of a board member's profile, part of the board's record,"
+
+    member = models.ForeignKey(BoardMember, null=True, on_delete=models.SET_NULL, related_name="changes")
+    member_name = models.CharField(max_length=300, help_text="The member as named after the change (kept if the profile is deleted).")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    before = models.JSONField(null=True, blank=True, help_text="Empty when the profile was created.")
+    after = models.JSONField(null=True, blank=True, help_text="Empty when the profile was deleted.")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return f"{self.member_name}: changed by {self.actor} on {self.created:%Y-%m-%d %H:%M}"
+
+    @property
+    def changed_fields(self):
+        """The names of the fields whose value differs between before and after."""
+        before, after = self.before or {}, self.after or {}
+        return sorted(name for name in {*before, *after} if before.get(name) != after.get(name))

@@ -33,7 +33,7 @@ from articles.revisions import build_revision
 from articles.signals import publication_changed
 
 from . import permissions
-from .models import ReviewEvent
+from .models import BoardMember, BoardMemberChange, ReviewEvent
 from .permissions import (  # noqa: F401  the refusals, re-exported for callers
     CannotApprove,
     CannotRequestChanges,
@@ -66,16 +66,66 @@ def next_review_due(approved_on: datetime.date) -> datetime.date:
 
 
 def review_holder(article: Article):
-    """The board member's account that started the current review, or None when not under review."""
-    if article.status != Status.UNDER_REVIEW:
-        return None
-    event = (
-        ReviewEvent.objects.filter(article=article, action=Action.START_REVIEW)
-        .select_related("actor")
+    """The board member's account that holds the current review, or None when not under review."""
+    return permissions.review_holder(article)
+
+
+def diff_base(article: Article):
+    """What a reviewer compares the current text with: on a second round, the revision changes were
+    requested on; otherwise the approved revision (None before any approval)."""
+    request = (
+        ReviewEvent.objects.filter(article=article, action=Action.REQUEST_CHANGES)
+        .exclude(revision_id=article.current_revision_id)
+        .select_related("revision")
         .order_by("-created", "-id")
         .first()
     )
-    return event.actor if event else None
+    if request is not None and (article.live_revision is None or request.revision.number > article.live_revision.number):
+        return request.revision, "request_changes"
+    return article.live_revision, "live"
+
+
+@dataclass
+class QueueItem:
+    """One article waiting for a board member, as the review queue lists it."""
+
+    article: Article
+    submitted_at: datetime.datetime
+    submitted_by: str
+    changed_lines: int  # lines added or removed since what the board last saw (approved or sent back)
+    answering_request: bool  # the editor resubmitted after "Request changes"
+
+
+def review_queue(limit: int = 25) -> list:
+    """Articles waiting for review (Submitted), the longest-waiting first."""
+    from .diffs import revision_diff
+
+    waiting = list(
+        Article.objects.filter(status=Status.SUBMITTED).select_related("current_revision", "live_revision")[:500]
+    )
+    last_submission = {}
+    for event in (
+        ReviewEvent.objects.filter(article__in=waiting, to_status=Status.SUBMITTED)
+        .select_related("actor")
+        .order_by("created", "id")
+    ):
+        last_submission[event.article_id] = event  # the newest wins
+    items = []
+    for article in waiting:
+        event = last_submission.get(article.pk)
+        items.append((event.created if event else article.created, article, event))
+    items.sort(key=lambda item: item[0])
+    queue = []
+    for submitted_at, article, event in items[:limit]:
+        base, _ = diff_base(article)
+        changed = sum(1 for row in revision_diff(base, article.current_revision) if row["kind"] in ("added", "removed"))
+        queue.append(
+            QueueItem(
+                article, submitted_at, event.actor_name if event else "", changed,
+                answering_request=bool(event and event.action == Action.RESUBMIT),
+            )
+        )  # fmt: skip
+    return queue
 
 
 def _locked(article: Article) -> Article:
@@ -233,10 +283,13 @@ def _apply_move(article, rule, *, user, origin="", comment="", fields=None) -> A
     """Write the move's status (and any review fields) and its event, announce it, refresh the caller's copy."""
     values = {"status": rule.to_state, **(fields or {})}
     Article.objects.filter(pk=article.pk).update(**values)
-    _event(
+    event = _event(
         article, actor=user, origin=origin, action=rule.name, from_status=article.status, to_status=rule.to_state,
         revision_id=article.current_revision_id, comment=comment,
-    ).save()  # fmt: skip
+    )  # fmt: skip
+    # The signature as it read at approval: later edits of the profile never change who signed.
+    event.signed_as = values.get("last_reviewed_by_display", "")
+    event.save()
     _announce([article.pk])
     article.refresh_from_db()
     return article
@@ -263,6 +316,18 @@ def article_submit(*, article: Article, user, comment: str = "") -> Article:
 def article_start_review(*, article: Article, user, comment: str = "") -> Article:
     """A board member takes a submitted article to review it: Submitted -> Under Review."""
     return _move("start_review", article=article, user=user, comment=comment)
+
+
+@transaction.atomic
+def article_resubmit(*, article: Article, user, comment: str) -> Article:
+    """The editor answers a request for changes, saying what changed; the article waits for review again."""
+    return _move("resubmit", article=article, user=user, comment=comment)
+
+
+@transaction.atomic
+def article_take_over(*, article: Article, user, comment: str = "") -> Article:
+    """A board member takes over a review another member holds (recorded), e.g. when they are away."""
+    return _move("take_over", article=article, user=user, comment=comment)
 
 
 @transaction.atomic
@@ -353,3 +418,50 @@ def article_approve(
     article = _move("approve", article=article, user=user, comment=comment, fields=review_fields)
     _log_change(article, previous_live["id"])
     return article
+
+
+# --- The board. ---
+
+
+def _board_refusal(user, member, before):
+    needed = "reviews.change_boardmember" if before is not None else "reviews.add_boardmember"
+    if not (user and user.is_active and user.has_perm(needed)):
+        return MoveNotPermitted("Only board administrators change the Medical Advisory Board.")
+    if (before or {}).get("user") != member.snapshot()["user"] and not user.has_perm("reviews.govern_board"):
+        return MoveNotPermitted("Only board administrators link a board member to an account.")
+    return None
+
+
+@transaction.atomic
+def board_member_save(*, member: BoardMember, user) -> BoardMember:
+    """Save a board member's profile, recording who changed what (before and after)."""
+    stored = BoardMember.objects.select_for_update().filter(pk=member.pk).first() if member.pk else None
+    before = stored.snapshot() if stored else None
+    error = _board_refusal(user, member, before)
+    if error is not None:
+        raise error
+    member.save()
+    after = member.snapshot()
+    if after != before:
+        BoardMemberChange.objects.create(member=member, member_name=member.display_name, actor=user, before=before, after=after)
+        _announce_reviews_signed_by(member, stored)
+    return member
+
+
+@transaction.atomic
+def board_member_delete(*, member: BoardMember, user) -> None:
+    """Remove a profile (past approvals keep the name they were signed with); recorded like any change."""
+    if not (user and user.is_active and user.has_perm("reviews.delete_boardmember")):
+        raise MoveNotPermitted("Only board administrators change the Medical Advisory Board.")
+    BoardMemberChange.objects.create(
+        member=member, member_name=member.display_name, actor=user, before=member.snapshot(), after=None
+    )
+    _announce_reviews_signed_by(member, member)
+    member.delete()
+
+
+def _announce_reviews_signed_by(*members):
+    """The pages this member signed link to their profile and show their disclosures: they changed too."""
+    users = {m.user_id for m in members if m is not None and m.user_id}
+    if users:
+        _announce(Article.objects.filter(last_reviewed_by__in=users).values_list("pk", flat=True))

@@ -52,6 +52,7 @@ def make_article(
     summary="",
     related=(),
     author=None,
+    reviewer=None,
     **fields,
 ):
     """An article with its content saved through reviews.services, then moved to `status` by the real moves.
@@ -59,6 +60,7 @@ def make_article(
     `references` maps citation keys to Reference rows (or to field dicts).
     `source` is (source_name, body) for a "From <source>" section.
     `author` (if given) is recorded as the writer of the revision, as when an editor saves.
+    `reviewer` (default: the factory's board member) starts the review (and approves) for states past Submitted.
     """
     from reviews import services
 
@@ -92,7 +94,7 @@ def make_article(
     if submit and not can_submit:  # e.g. a reviewer given writing rights: an editor submits their text
         services.article_submit(article=article, user=make_editor())
     if status in (Status.UNDER_REVIEW, Status.APPROVED):
-        reviewer = factory_reviewer()
+        reviewer = reviewer or factory_reviewer()
         services.article_start_review(article=article, user=reviewer)
         if status == Status.APPROVED:
             services.article_approve(article=article, user=reviewer)
@@ -157,16 +159,16 @@ def make_approved_article(question=None, **kwargs):
 
 
 def ensure_review_groups():
-    """The Editors and Medical reviewers groups, as the migration makes them.
+    """The role groups, as the migrations make them.
 
     A transactional test (live_server) empties the database, groups included; this puts them back.
     """
-    import importlib
-
     from django.contrib.auth.models import Group, Permission
 
-    if Group.objects.filter(name__in=["Editors", "Medical reviewers"]).count() < 2:
-        importlib.import_module("reviews.migrations.0003_review_groups").add_groups(Group, Permission)
+    from reviews.roles import ROLES, sync_groups
+
+    if Group.objects.filter(name__in=ROLES).count() < len(ROLES):
+        sync_groups(Group, Permission)
 
 
 def make_editor(username=None):

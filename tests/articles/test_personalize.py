@@ -71,6 +71,9 @@ def test_everyone_resets_the_choice(client, article):
     assert response.cookies["audience"]["max-age"] == 0
     html = client.get(article.get_absolute_url()).content.decode()
     assert DEFAULT_TEXT in html and PATIENT_TEXT not in html
+    # "Everyone" is a neutral reader: neither the clinician's wording nor the patient's.
+    assert "general medical information drawn from clinical guidelines and research" in html
+    assert "intended for healthcare professionals" not in html
 
 
 @pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)", ""])

@@ -21,7 +21,9 @@ def editor_client(client):
 
 @pytest.fixture
 def articles():
-    easy = make_article_with_versions("Is rest good for fatigue?", guidelines=HARD, versions={"patient": SIMPLE})
+    easy = make_article_with_versions(
+        "Is rest good for fatigue?", guidelines=HARD, versions={"patient": SIMPLE, "caregiver": SIMPLE}
+    )
     hard = make_article_with_versions("How is the drug dosed?", guidelines=SIMPLE, versions={"caregiver": HARD})
     return easy, hard
 
@@ -38,7 +40,7 @@ def test_grades_are_stored_when_the_article_is_saved(articles):
 def test_the_change_list_flags_plain_language_versions_above_grade_8(editor_client, articles):
     easy, hard = articles
     html = editor_client.get("/admin/articles/article/").content.decode()
-    assert "Plain-language grade" in html
+    assert "Patient grade" in html
     row_hard = html[html.index(hard.question) :].split("</tr>")[0]
     row_easy = html[html.index(easy.question) :].split("</tr>")[0]
     assert "above 8" in row_hard
@@ -73,3 +75,24 @@ def test_a_version_too_short_to_grade_does_not_break_the_list(editor_client):
     response = editor_client.get("/admin/articles/article/?reading_level=above8")
     assert response.status_code == 200
     assert article.question in response.content.decode()
+
+
+def test_the_default_text_is_flagged_when_patients_read_it(editor_client):
+    """With no patient or caregiver version, lay readers read the text for everyone: its grade is what counts."""
+    article = make_article_with_versions("Is the dose adjusted for the kidneys?", guidelines=HARD, versions={})
+    levels = article.current_revision.reading_levels["1"]
+    assert article.current_revision.plain_language_grade == levels["default"] > 8
+    html = editor_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert "patients or caregivers read it: write a version for them" in html
+
+
+def test_the_seed_article_has_patient_and_caregiver_versions_at_grade_8_or_below(demo_content):
+    """The seed article's plain-language versions read at grade 8 or below by the site's own scorer."""
+    from articles.models import Article
+
+    seed = Article.objects.get(slug="what-is-the-likely-cause-of-neuroendocrine-tumors-nets")
+    levels = seed.current_revision.reading_levels
+    for section in levels.values():
+        assert section["patient"] <= 8 and section["caregiver"] <= 8
+        assert section["default"] > 8  # the clinicians' text is why the versions were written
+    assert seed.current_revision.plain_language_grade <= 8

@@ -19,6 +19,7 @@ def test_the_payload_list_is_complete(xss_payloads):
     assert len(xss_payloads) == 6613
 
 
+@pytest.mark.once  # the pipeline alone: no database
 def test_every_payload_is_inert_after_the_pipeline(xss_payloads):
     """Markdown → citations → bleach leaves no script, event handler or javascript: URL."""
     failures = {}

@@ -11,9 +11,13 @@ def test_seed_article_shows_every_part(live_server, page, demo_content, screensh
     """A reader arriving from a search engine sees the whole page, in order, and citations jump to references."""
     page.goto(live_server.url + SEED)
     assert page.locator("h1").all_inner_texts() == ["What is the likely cause of neuroendocrine tumors (NETs)?"]
-    assert page.get_by_text("All articles are reviewed for accuracy by our Medical Advisory Board").is_visible()
+    # The badge never contradicts the review state: this article is not reviewed yet, and says so.
+    assert page.locator(".board-badge").inner_text().endswith("Not yet reviewed: waiting for a board member")
     assert page.get_by_text("Exercise caution as content is pending human review").is_visible()
     assert page.locator('.stepper [aria-current="step"]').inner_text().endswith("Submitted")
+    assert page.get_by_role("heading", name="The short answer").is_visible()
+    assert page.locator(".editorial-meta summary").inner_text().startswith("Updated ")
+    page.locator(".editorial-meta summary").click()  # the details open without JavaScript (<details>)
     assert page.get_by_text("Last updated:").is_visible()
     for heading in ("From the Guidelines", "From the Research", "References", "Related Questions", "Professional Medical Disclaimer"):
         assert page.get_by_role("heading", name=heading).is_visible(), heading
@@ -43,3 +47,17 @@ def test_unknown_article_shows_the_designed_404(live_server, page):
     assert response.status == 404
     assert page.get_by_role("heading", name="We couldn’t find that page").is_visible()
     assert page.get_by_role("link", name="Go to the home page").is_visible()
+
+
+def test_on_a_phone_the_short_answer_is_in_the_first_screen_and_patient_changes_the_text(live_server, phone_page, demo_content, screenshot_dir):
+    """A patient on a 390×844 phone reads the short answer without scrolling; "Patient" switches to plain words."""
+    phone_page.goto(live_server.url + SEED)
+    box = phone_page.locator(".short-answer").bounding_box()
+    phone_page.screenshot(path=str(screenshot_dir / "seed-article-first-screen-390.png"), full_page=False)
+    assert box["y"] + 90 <= 844, f"the short answer starts at {box['y']:.0f}px: its first lines are below the first screen"
+    assert "Not yet reviewed" in phone_page.locator(".board-badge").inner_text()
+    phone_page.get_by_role("button", name="Patient", exact=True).click()
+    phone_page.wait_for_url("**#personalize")
+    text = phone_page.locator(".answer").first.inner_text()
+    assert "Doctors do not know exactly what causes neuroendocrine tumors" in text
+    phone_page.screenshot(path=str(screenshot_dir / "seed-article-patient-390.png"), full_page=True)

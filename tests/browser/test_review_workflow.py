@@ -77,12 +77,15 @@ def test_editor_and_reviewer_take_an_article_from_draft_to_approved(live_server,
     reviewer_page.screenshot(path=str(screenshot_dir / "workflow-3-reviewer-under-review.png"), full_page=True)
     assert "now Approved" in press(reviewer_page, "Approve", "Matches current fracture-clinic guidance.")
     history = reviewer_page.locator(".review-history tbody tr").all_inner_texts()
-    assert len(history) == 3 and "Matches current fracture-clinic guidance." in history[0]
+    assert len(history) == 4 and "Matches current fracture-clinic guidance." in history[0]
+    assert "Created" in history[3] and "erin-editor" in history[3]
 
     # The reader sees an approved page: no banner, the reviewer linked to the board page, the next date.
     reader.goto(public_url)
     assert reader.get_by_text(BANNER).count() == 0
     assert reader.locator('.stepper [aria-current="step"]').inner_text().endswith("Approved")
+    assert reader.locator(".board-badge").inner_text().endswith("Reviewed for accuracy by our Medical Advisory Board")
+    reader.locator(".editorial-meta summary").click()  # the review details, one line until opened
     meta = reader.locator(".editorial-meta").inner_text()
     assert "Last reviewed:" in meta and "by Rory Reviewer, MD, FRCP" in meta and "Next review due:" in meta
     reader.screenshot(path=str(screenshot_dir / "workflow-4-public-approved.png"), full_page=True)

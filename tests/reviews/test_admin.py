@@ -3,6 +3,7 @@
 import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
+from django.utils import timezone
 
 from articles.models import Article, Status
 from reviews import services
@@ -56,6 +57,7 @@ def messages_on(response):
         ("reviewer", Status.UNDER_REVIEW, ["Request changes", "Approve"]),
         ("author-reviewer", Status.UNDER_REVIEW, ["Request changes"]),
         ("superuser", Status.UNDER_REVIEW, ["Request changes", "Approve"]),
+        ("other-reviewer", Status.UNDER_REVIEW, ["Take over the review"]),  # another member holds it
         ("staff", Status.DRAFT, None),
     ],
 )
@@ -66,6 +68,7 @@ def test_buttons_are_shown_only_to_those_allowed(client, role, state, expected):
         "editor": editor,
         "reviewer": make_reviewer(),
         "superuser": make_reviewer(superuser=True),
+        "other-reviewer": make_reviewer(),
         "staff": make_user(),
     }.get(role)
     if role == "author-reviewer":
@@ -73,7 +76,8 @@ def test_buttons_are_shown_only_to_those_allowed(client, role, state, expected):
         author = user
     else:
         author = editor
-    article = make_article(status=state, guidelines="Text.", author=author)
+    holder = user if role in ("reviewer", "superuser", "author-reviewer") else None
+    article = make_article(status=state, guidelines="Text.", author=author, reviewer=holder)
     client.force_login(user)
     if expected is None:
         assert client.get(change_url(article)).status_code == 403
@@ -85,8 +89,9 @@ def test_buttons_are_shown_only_to_those_allowed(client, role, state, expected):
 
 def test_each_button_has_a_comment_box_and_request_changes_requires_it(client):
     """The reviewer's forms carry a comment; the one for "Request changes" is required."""
-    article = make_article(status=Status.UNDER_REVIEW, guidelines="Text.", author=make_editor())
-    client.force_login(make_reviewer())
+    reviewer = make_reviewer()
+    article = make_article(status=Status.UNDER_REVIEW, guidelines="Text.", author=make_editor(), reviewer=reviewer)
+    client.force_login(reviewer)
     forms = soup_of(client.get(change_url(article))).select(".workflow form")
     assert len(forms) == 2
     for form in forms:
@@ -146,8 +151,9 @@ def test_a_refused_move_is_a_message_never_a_500(client, move, state, message):
 
 def test_request_changes_without_comment_is_reported(client):
     """The reviewer is told to say what to change; the article stays under review."""
-    article = make_article(status=Status.UNDER_REVIEW, guidelines="Text.", author=make_editor())
-    client.force_login(make_reviewer())
+    reviewer = make_reviewer()
+    article = make_article(status=Status.UNDER_REVIEW, guidelines="Text.", author=make_editor(), reviewer=reviewer)
+    client.force_login(reviewer)
     response = client.post(move_url(article, "request_changes"), {"comment": ""}, follow=True)
     assert any("Say which changes" in text for text in messages_on(response))
     assert Article.objects.get(pk=article.pk).status == Status.UNDER_REVIEW
@@ -203,7 +209,7 @@ def test_review_events_cannot_be_added_changed_or_deleted_through_the_admin(clie
 def test_reviewer_sees_a_diff_between_live_and_updated_revision_escaped(client):
     """The reviewer sees removed and added lines; hostile text shows as text."""
     editor, reviewer = make_editor(), make_reviewer()
-    article = make_article(status=Status.UNDER_REVIEW, guidelines="Take 5 mg daily.", author=editor)
+    article = make_article(status=Status.UNDER_REVIEW, guidelines="Take 5 mg daily.", author=editor, reviewer=reviewer)
     article = services.article_approve(article=article, user=reviewer)
     client.force_login(editor)
     data = article_admin_data(article, guidelines='Take 10 mg daily. <script>alert("x")</script>')
@@ -226,8 +232,7 @@ def test_reviewer_sees_a_diff_between_live_and_updated_revision_escaped(client):
 def test_editing_an_approved_article_warns_that_review_restarts(client):
     """The editor is told the article is back to Draft while readers keep the approved version."""
     editor = make_editor()
-    article = make_article(status=Status.UNDER_REVIEW, guidelines="Old.", author=editor)
-    article = services.article_approve(article=article, user=make_reviewer())
+    article = make_article(status=Status.APPROVED, guidelines="Old.", author=editor)
     client.force_login(editor)
     response = client.post(change_url(article), article_admin_data(article, guidelines="New."), follow=True)
     assert any("back to Draft" in text for text in messages_on(response))
@@ -285,8 +290,7 @@ def test_change_list_filters_by_status_reviewer_and_overdue(client):
     reviewer = make_reviewer("holder")
     under_review = make_article("Under review by holder?", status=Status.SUBMITTED, guidelines="x", author=make_editor())
     services.article_start_review(article=under_review, user=reviewer)
-    overdue = make_article("Overdue for review?", status=Status.UNDER_REVIEW, guidelines="y", author=make_editor())
-    services.article_approve(article=overdue, user=reviewer)
+    overdue = make_article("Overdue for review?", status=Status.APPROVED, guidelines="y", author=make_editor(), reviewer=reviewer)
     Article.objects.filter(pk=overdue.pk).update(next_review_due=datetime.date(2020, 1, 1))
     make_article("Fresh draft?", status=Status.DRAFT, guidelines="z")
     client.force_login(make_editor())
@@ -307,7 +311,7 @@ def test_change_list_filters_by_status_reviewer_and_overdue(client):
 def test_editor_sees_the_requested_changes_on_the_article(client):
     """After "Request changes", the editor finds the reviewer's comment at the top of the article."""
     editor, reviewer = make_editor(), make_reviewer("rev2")
-    article = make_article(status=Status.UNDER_REVIEW, guidelines="Text.", author=editor)
+    article = make_article(status=Status.UNDER_REVIEW, guidelines="Text.", author=editor, reviewer=reviewer)
     services.article_request_changes(article=article, user=reviewer, comment="Cite the 2024 guideline for dosing.")
     client.force_login(editor)
     panel = soup_of(client.get(change_url(article))).select_one(".workflow")
@@ -362,3 +366,85 @@ def test_change_list_names_each_review_holder_without_a_query_per_row(client):
     cells = [td.get_text(strip=True) for td in soup_of(response).select("td.field-review_holder_name")]
     assert cells == ["Rosa Holder"] * 5
     assert counts[0] == counts[1]
+
+
+def test_the_admin_home_shows_the_review_queue_oldest_first(client):
+    """Reviewers open the admin and see what waits for them: oldest first, who submitted it, how much changed."""
+    import datetime
+
+    editor = make_editor("sub-editor")
+    older = make_article("Waiting longest?", status=Status.SUBMITTED, guidelines="One.", author=editor)
+    newer = make_article("Waiting since today?", status=Status.SUBMITTED, guidelines="Two.", author=editor)
+    ReviewEvent.objects.filter(article=older, to_status=Status.SUBMITTED).update(
+        created=timezone.now() - datetime.timedelta(days=3)
+    )
+    make_article("Private draft?", status=Status.DRAFT, guidelines="Three.")
+    client.force_login(make_reviewer())
+    page = soup_of(client.get("/admin/"))
+    rows = [" ".join(tr.get_text(" ").split()) for tr in page.select(".review-queue tbody tr")]
+    assert [row.split("?")[0] + "?" for row in rows] == [older.question, newer.question]
+    assert "sub-editor" in rows[0] and "new article" in rows[0]
+    assert "ClinicalAnswers editorial desk" in page.title.get_text()
+
+
+def test_the_queue_says_when_an_editor_answered_a_request_and_how_much_changed(client):
+    """A resubmission after "Request changes" is tagged, with the number of lines changed since."""
+    editor, reviewer = make_editor(), make_reviewer()
+    article = make_article(status=Status.UNDER_REVIEW, guidelines="Dose text.", author=editor, reviewer=reviewer)
+    services.article_request_changes(article=article, user=reviewer, comment="Add the dose.")
+    edit_article(article, user=editor, guidelines="Dose text: 5 mg daily.")
+    services.article_resubmit(article=Article.objects.get(pk=article.pk), user=editor, comment="Dose added.")
+    client.force_login(reviewer)
+    row = " ".join(soup_of(client.get("/admin/")).select_one(".review-queue tbody tr").get_text(" ").split())
+    assert "changes made" in row and "2 lines changed" in row
+
+
+def test_save_and_submit_is_one_step_for_an_editor(client):
+    """The editor's new text is saved and sent to the board with one button; they stay on the article."""
+    editor = make_editor()
+    article = make_article(status=Status.DRAFT, guidelines="First draft.", author=editor)
+    client.force_login(editor)
+    data = article_admin_data(article, guidelines="Final draft.")
+    data["_saveandsubmit"] = "Save and submit for review"
+    response = client.post(change_url(article), data)
+    assert response.status_code == 302 and response["Location"] == change_url(article)
+    article.refresh_from_db()
+    assert article.status == Status.SUBMITTED
+    assert "Final draft." in article.current_revision.rendered["audiences"]["default"]["sections"][0]["html"]
+    messages = messages_on(client.get(change_url(article)))
+    assert any("Saved and submitted for review" in text for text in messages)
+    assert [e.action for e in article.review_events.all()][-2:] == ["edit", "submit"]
+
+
+def test_a_reviewer_is_not_offered_save_and_submit(client):
+    """Only those who may submit see the button."""
+    article = make_article(status=Status.DRAFT, guidelines="Draft.", author=make_editor())
+    client.force_login(make_user(superuser=False, perms=["articles.view_article", "articles.change_article"]))
+    assert 'name="_saveandsubmit"' not in client.get(change_url(article)).content.decode()
+    client.force_login(make_editor())
+    assert 'name="_saveandsubmit"' in client.get(change_url(article)).content.decode()
+
+
+def test_errors_are_summarised_at_the_top_with_links_to_the_fields(client):
+    """An unknown citation key and an empty question are listed above the form, each linking to its field."""
+    editor = make_editor()
+    article = make_article(status=Status.DRAFT, guidelines="Text.", author=editor)
+    client.force_login(editor)
+    data = article_admin_data(article, question="", guidelines="Cites [@nowhere].")
+    page = soup_of(client.post(change_url(article), data))
+    summary = page.select_one(".error-summary")
+    links = {a["href"]: " ".join(a.parent.get_text(" ").split()) for a in summary.select("a")}
+    assert "#id_question" in links
+    assert any(href.startswith("#id_sections-0-body") and "[@nowhere]" in text for href, text in links.items())
+    assert page.select_one("#id_question") is not None  # the anchor exists on the page
+
+
+def test_admin_time_elements_carry_valid_datetime_values(client):
+    """The history's and the queue's <time datetime> are valid HTML (no microseconds, an offset)."""
+    import re
+
+    article = make_article(status=Status.SUBMITTED, guidelines="Text.", author=make_editor())
+    client.force_login(make_reviewer())
+    for url in ("/admin/", change_url(article)):
+        values = [t["datetime"] for t in soup_of(client.get(url)).select("time[datetime]")]
+        assert values and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", v) for v in values), values

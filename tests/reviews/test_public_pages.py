@@ -78,7 +78,7 @@ def test_the_page_follows_each_move_of_a_first_review(client):
 def test_readers_keep_the_approved_text_while_an_update_is_reviewed(client):
     """The approved revision stays on the page with a note; approval of the update makes it live."""
     editor, reviewer = make_editor(), make_reviewer()
-    article = make_article(status=Status.UNDER_REVIEW, guidelines="Approved dosage text.", author=editor)
+    article = make_article(status=Status.UNDER_REVIEW, guidelines="Approved dosage text.", author=editor, reviewer=reviewer)
     article = services.article_approve(article=article, user=reviewer)
     first_reviewed = Article.objects.get(pk=article.pk).last_reviewed_at
 
@@ -99,8 +99,9 @@ def test_readers_keep_the_approved_text_while_an_update_is_reviewed(client):
 def test_an_edit_in_progress_shows_no_update_note_until_submitted(client):
     """A private rework (back in Draft) is not announced to readers; the approved page is unchanged."""
     editor = make_editor()
-    article = make_article(status=Status.UNDER_REVIEW, guidelines="Live text.", author=editor)
-    article = services.article_approve(article=article, user=make_reviewer())
+    reviewer = make_reviewer()
+    article = make_article(status=Status.UNDER_REVIEW, guidelines="Live text.", author=editor, reviewer=reviewer)
+    article = services.article_approve(article=article, user=reviewer)
     edit_article(article, user=editor, guidelines="Work in progress.")
     status, page = reader_view(client, article)
     assert status == 200 and "Live text." in text_of(page) and UPDATE_NOTE not in text_of(page)
@@ -108,8 +109,9 @@ def test_an_edit_in_progress_shows_no_update_note_until_submitted(client):
 
 def test_overdue_review_is_said_on_the_page(client):
     """A past "Next review due" date is marked overdue for readers."""
-    article = make_article(status=Status.UNDER_REVIEW, guidelines="Text.", author=make_editor())
-    services.article_approve(article=article, user=make_reviewer())
+    reviewer = make_reviewer()
+    article = make_article(status=Status.UNDER_REVIEW, guidelines="Text.", author=make_editor(), reviewer=reviewer)
+    services.article_approve(article=article, user=reviewer)
     Article.objects.filter(pk=article.pk).update(next_review_due=datetime.date(2020, 1, 1))
     text = text_of(reader_view(client, article)[1])
     assert "Next review due: January 1, 2020 (overdue)" in text

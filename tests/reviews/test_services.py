@@ -52,9 +52,9 @@ def make_role(role):
     return make_user()
 
 
-def article_in(state, author):
-    """An article written by `author`, taken to `state` through the real moves."""
-    return make_article(status=state, guidelines="Guidance text.", author=author)
+def article_in(state, author, reviewer=None):
+    """An article written by `author`, taken to `state` through the real moves (`reviewer` holding any review)."""
+    return make_article(status=state, guidelines="Guidance text.", author=author, reviewer=reviewer)
 
 
 @pytest.mark.parametrize("state", STATES)
@@ -64,7 +64,8 @@ def test_permission_matrix(role, move, state):
     """Each role × move × state: allowed moves reach their state with an event; others change nothing."""
     author = make_editor()
     user = make_role(role)
-    article = article_in(state, author)
+    holds = role in ("reviewer", "superuser") and state == Status.UNDER_REVIEW  # the holder decides
+    article = article_in(state, author, reviewer=user if holds else None)
     before = Article.objects.values().get(pk=article.pk)
     events_before = article.review_events.count()
     if (role, move, state) in ALLOWED:
@@ -108,10 +109,11 @@ def test_wrong_state_is_refused_with_its_own_error_and_a_clear_message(move, sta
 
 def test_request_changes_needs_a_comment():
     """Sending an article back without saying what to change is refused and changes nothing."""
-    article = article_in(Status.UNDER_REVIEW, make_editor())
+    reviewer = make_reviewer()
+    article = article_in(Status.UNDER_REVIEW, make_editor(), reviewer=reviewer)
     events_before = ReviewEvent.objects.count()
     with pytest.raises(services.CommentRequired):
-        services.article_request_changes(article=article, user=make_reviewer(), comment="   ")
+        services.article_request_changes(article=article, user=reviewer, comment="   ")
     assert Article.objects.get(pk=article.pk).status == Status.UNDER_REVIEW
     assert ReviewEvent.objects.count() == events_before
 
@@ -120,16 +122,18 @@ def test_request_changes_needs_a_comment():
 def test_four_eyes_nobody_approves_their_own_revision(superuser):
     """A board member (superusers included) who wrote the current revision cannot approve it."""
     reviewer = make_reviewer(superuser=True) if superuser else make_reviewer()
-    article = article_in(Status.UNDER_REVIEW, reviewer if superuser else None)
+    article = article_in(Status.UNDER_REVIEW, reviewer if superuser else None, reviewer=reviewer)
     if not superuser:  # reviewers cannot write articles: give the reviewer's account the text through a save
         article = edit(article, grant_writing(reviewer), "Reviewer rewrote this.")
-        article = services.article_start_review(article=article, user=make_reviewer())
+        article = services.article_start_review(article=article, user=reviewer)
     with pytest.raises(services.FourEyesError) as refusal:
         services.article_approve(article=article, user=reviewer)
     assert "four eyes" in str(refusal.value)
     assert Article.objects.get(pk=article.pk).live_revision is None
-    # Another board member may.
-    services.article_approve(article=article, user=make_reviewer())
+    # Another board member may, once they take the review over.
+    other = make_reviewer()
+    services.article_take_over(article=article, user=other, comment="The author cannot approve.")
+    services.article_approve(article=article, user=other)
     assert Article.objects.get(pk=article.pk).status == Status.APPROVED
 
 
@@ -138,7 +142,7 @@ def test_four_eyes_follows_the_latest_revision_not_the_article_creator():
     reviewer = grant_writing(make_reviewer())
     article = article_in(Status.UNDER_REVIEW, make_editor())
     article = edit(article, reviewer, "Reviewer rewrote this.")
-    article = services.article_start_review(article=article, user=make_reviewer())
+    article = services.article_start_review(article=article, user=reviewer)
     with pytest.raises(services.FourEyesError):
         services.article_approve(article=article, user=reviewer)
 
@@ -149,19 +153,20 @@ def test_four_eyes_covers_every_contributor_since_the_last_approval():
     article = article_in(Status.DRAFT, author)
     article = edit(article, make_editor(), "Guidance text, with a comma.")  # a trivial edit by someone else
     article = services.article_submit(article=article, user=author)
-    article = services.article_start_review(article=article, user=make_reviewer())
+    article = services.article_start_review(article=article, user=author)
     with pytest.raises(services.FourEyesError) as refusal:
         services.article_approve(article=article, user=author)
     assert "four eyes" in str(refusal.value)
-    services.article_approve(article=article, user=make_reviewer())
+    other = make_reviewer()
+    services.article_take_over(article=article, user=other)
+    services.article_approve(article=article, user=other)
     assert Article.objects.get(pk=article.pk).status == Status.APPROVED
-
 
 
 def test_approval_needs_a_board_member_profile():
     """Approval is signed with a board member's name, so an account without one cannot approve."""
     user = make_user(superuser=True)
-    article = article_in(Status.UNDER_REVIEW, make_editor())
+    article = article_in(Status.UNDER_REVIEW, make_editor(), reviewer=user)
     with pytest.raises(services.NotABoardMember):
         services.article_approve(article=article, user=user)
 
@@ -170,7 +175,7 @@ def test_approval_pins_the_revision_and_sets_review_dates(settings):
     """Approval makes the reviewed revision live and records who reviewed, when, and when next."""
     settings.REVIEW_INTERVAL_MONTHS = 12
     reviewer = make_reviewer(name="Ada Example", credentials="MD, FACP")
-    article = article_in(Status.UNDER_REVIEW, make_editor())
+    article = article_in(Status.UNDER_REVIEW, make_editor(), reviewer=reviewer)
     services.article_approve(article=article, user=reviewer, comment="Accurate.")
     article.refresh_from_db()
     today = timezone.localdate()
@@ -184,8 +189,9 @@ def test_approval_pins_the_revision_and_sets_review_dates(settings):
 def test_review_interval_is_a_setting(settings):
     """REVIEW_INTERVAL_MONTHS sets the next review date."""
     settings.REVIEW_INTERVAL_MONTHS = 3
-    article = article_in(Status.UNDER_REVIEW, make_editor())
-    services.article_approve(article=article, user=make_reviewer())
+    reviewer = make_reviewer()
+    article = article_in(Status.UNDER_REVIEW, make_editor(), reviewer=reviewer)
+    services.article_approve(article=article, user=reviewer)
     article.refresh_from_db()
     assert article.next_review_due == services.add_months(timezone.localdate(), 3)
 
@@ -328,3 +334,45 @@ def test_search_finds_the_newly_approved_text_not_the_replaced_one():
     assert list(search("zoledronate")) == []
     services.article_approve(article=article, user=reviewer)
     assert [found.pk for found in search("zoledronate")] == [article.pk]
+
+
+def test_only_the_holder_decides_unless_another_member_takes_the_review_over():
+    """A second reviewer cannot approve or send back a review someone else holds; taking it over is recorded."""
+    holder, other = make_reviewer("holder"), make_reviewer("other")
+    article = article_in(Status.UNDER_REVIEW, make_editor(), reviewer=holder)
+    for move in (services.article_approve, services.article_request_changes):
+        with pytest.raises(services.WorkflowError, match="holder holds this review"):
+            move(article=article, user=other, comment="Looks fine to me.")
+    assert Article.objects.get(pk=article.pk).status == Status.UNDER_REVIEW
+    with pytest.raises(services.WorkflowError, match="already hold"):
+        services.article_take_over(article=article, user=holder)
+    article = services.article_take_over(article=article, user=other, comment="Holder is on leave.")
+    assert services.review_holder(article) == other
+    event = article.review_events.last()
+    assert (event.action, event.actor, event.comment) == ("take_over", other, "Holder is on leave.")
+    with pytest.raises(services.WorkflowError, match="other holds this review"):
+        services.article_approve(article=article, user=holder)
+    services.article_approve(article=article, user=other)
+    assert Article.objects.get(pk=article.pk).status == Status.APPROVED
+
+
+def test_the_editor_answers_a_request_for_changes_and_the_reviewer_sees_only_what_changed():
+    """Request changes → edit → "Changes made — resubmit" (with a comment) → the diff starts from the requested revision."""
+    editor, reviewer = make_editor(), make_reviewer()
+    article = article_in(Status.UNDER_REVIEW, editor, reviewer=reviewer)
+    with pytest.raises(services.WorkflowError, match="only possible when the article is Submitted"):
+        services.article_resubmit(article=article, user=editor, comment="Nothing asked yet.")
+    article = services.article_request_changes(article=article, user=reviewer, comment="Give the dose.")
+    requested_on = article.current_revision
+    article = edit(article, editor, "Guidance text. Take 5 mg daily.")
+    with pytest.raises(services.CommentRequired):
+        services.article_resubmit(article=article, user=editor, comment=" ")
+    article = services.article_resubmit(article=article, user=editor, comment="Added the dose.")
+    assert article.status == Status.SUBMITTED and article.review_events.last().action == "resubmit"
+    with pytest.raises(services.WorkflowError, match="none is open"):
+        services.article_resubmit(article=article, user=editor, comment="Again.")
+    assert services.diff_base(article) == (requested_on, "request_changes")
+    from reviews.diffs import revision_diff
+
+    rows = revision_diff(*services.diff_base(article)[:1], article.current_revision)
+    assert [r["text"] for r in rows if r["kind"] == "added"] == ["Guidance text. Take 5 mg daily."]

@@ -79,8 +79,11 @@ class Command(BaseCommand):
         article.topic = get_topic(seed["topic"])
         article.is_demo = True
         article.save()
+        versions = seed.get("versions", {})  # plain-language versions, written from the seed's own content
         for kind, name in ((AnswerSection.Kind.GUIDELINES, "guidelines"), (AnswerSection.Kind.RESEARCH, "research")):
-            AnswerSection.objects.update_or_create(article=article, kind=kind, defaults={"body": seed["sections"][name]})
+            texts = {"body": seed["sections"][name]}
+            texts.update({f"body_{audience}": sections[name] for audience, sections in versions.items()})
+            AnswerSection.objects.update_or_create(article=article, kind=kind, defaults=texts)
         for ref in seed["references"]:
             fields = {name: value for name, value in ref.items() if name != "key"}
             reference = Reference.objects.filter(title=fields["title"]).first() or Reference.objects.create(**fields)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0008_published_copy'),
+        ('articles', '0009_lay_reader_grade'),
     ]
 
     operations = [
