@@ -83,6 +83,8 @@ def test_editor_imports_grades_reviewer_approves_reader_sees_the_evidence(live_s
     assert reader.locator("#guidelines .prose .grade").all_inner_texts()[0].startswith("NCCN Grade 1B")
     legend = reader.locator(".grade-legend").inner_text()
     assert "Strong recommendation, moderate-quality evidence." in legend and "Weak (conditional)" in legend
+    assert "Evidence to Sep 2026" in reader.locator(".editorial-meta summary").inner_text()
+    reader.locator(".editorial-meta summary").click()  # the dates' details open without JavaScript
     meta = reader.locator(".editorial-meta").inner_text()
     assert "Evidence current through: September 2026" in meta and "Last reviewed:" in meta
     assert "First published after review." in reader.locator(".what-changed").inner_text()

@@ -32,9 +32,11 @@ def test_approval_records_the_month_the_reviewer_confirms(client):
         article=under_review(), user=factory_reviewer(), evidence_through=datetime.date(2025, 9, 17)
     )
     assert article.evidence_current_through == datetime.date(2025, 9, 1)
-    items = [li.get_text(" ", strip=True) for li in soup_of(client, article.get_absolute_url()).select(".editorial-meta li")]
-    assert "Evidence current through: September 2025" in items
+    meta = soup_of(client, article.get_absolute_url()).select_one(".editorial-meta")
+    items = [li.get_text(" ", strip=True) for li in meta.select("li")]
+    assert any(item.startswith("Evidence current through: September 2025") for item in items)
     assert any(item.startswith("Last reviewed:") for item in items)
+    assert "Evidence to Sep 2025" in meta.summary.get_text(" ", strip=True)  # in the one-line summary too
 
 
 def test_evidence_month_defaults_to_the_approval_month():
@@ -155,9 +157,8 @@ def test_retraction_flagged_after_approval_shows_on_the_live_page(client):
 
 
 def approve_in_admin(client, article, **data):
-    from tests.factories import make_reviewer
-
-    client.force_login(make_reviewer())
+    """The board member who holds the review presses Approve on the article's admin page."""
+    client.force_login(factory_reviewer())
     url = reverse("admin:articles_article_review_move", args=[article.pk, "approve"])
     response = client.post(url, {"comment": "", **data}, follow=True)
     return response, [str(m) for m in response.context["messages"]]
