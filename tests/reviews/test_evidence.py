@@ -100,6 +100,13 @@ def test_page_shows_what_changed_and_flags_a_changed_recommendation(client):
         "Recommends B, not A.", "First published after review."]  # fmt: skip
 
 
+def test_a_first_publication_shows_no_what_changed_box(client):
+    """Nothing changed for readers on first publication: the log has the entry, the page no box."""
+    article = make_article(status=Status.APPROVED, guidelines="Offer A.")
+    assert article.change_log.count() == 1
+    assert soup_of(client, article.get_absolute_url()).select(".what-changed") == []
+
+
 def test_minor_update_is_not_flagged(client):
     """A minor wording change shows in “What changed” without the changed-recommendation flag."""
     article = make_article(status=Status.APPROVED, guidelines="Offer A.")
