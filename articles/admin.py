@@ -21,6 +21,7 @@ from .models import (
     Citation,
     FollowUpQuestion,
     RelatedQuestion,
+    SearchSynonym,
     Topic,
 )
 
@@ -235,3 +236,11 @@ class FollowUpQuestionAdmin(admin.ModelAdmin):
     @admin.action(description="Dismiss selected questions", permissions=["change"])
     def mark_dismissed(self, request, queryset):
         self._set_state(request, queryset, FollowUpQuestion.State.DISMISSED)
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """Readers' words and ours: search finds "carcinoid" in articles that say "neuroendocrine"."""
+
+    list_display = ["term", "alternatives"]
+    search_fields = ["term", "alternatives"]

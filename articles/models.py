@@ -65,6 +65,10 @@ class ArticleQuerySet(models.QuerySet):
         """What any reader may see: articles with a published revision (approved, or submitted and pending review)."""
         return self.filter(published_revision__isnull=False)
 
+    def answered(self):
+        """Public articles whose published text answers the question (readers are only ever sent to these)."""
+        return self.public().filter(published_has_answer=True)
+
     def approved(self):
         """Articles with approved content live."""
         return self.filter(live_revision__isnull=False)
@@ -87,7 +91,7 @@ WORKFLOW_FIELDS = (
 )  # fmt: skip
 PUBLISHED_FIELDS = (
     "published_revision", "published_at", "published_question", "published_summary", "published_body",
-    "published_topic", "published_is_demo",
+    "published_topic", "published_is_demo", "published_has_answer",
 )  # fmt: skip
 
 
@@ -185,6 +189,9 @@ class Article(models.Model):
         Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="published_articles", editable=False
     )
     published_is_demo = models.BooleanField(default=False, editable=False)
+    published_has_answer = models.BooleanField(
+        default=False, editable=False, help_text="The published revision has answer sections (not just a question)."
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -350,6 +357,32 @@ class RelatedQuestion(models.Model):
 
     def __str__(self):
         return str(self.related)
+
+
+class SearchSynonym(models.Model):
+    """A reader's word and the words our articles use for it, so search finds both (e.g. carcinoid → neuroendocrine)."""
+
+    term = models.CharField(
+        max_length=100, unique=True, help_text="The word or phrase a reader may type, e.g. “carcinoid” or “heart attack”."
+    )
+    alternatives = models.CharField(
+        max_length=300,
+        help_text="What our articles may call it instead, separated by commas, e.g. “neuroendocrine”.",
+    )
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self):
+        return f"{self.term} → {self.alternatives}"
+
+    def save(self, *args, **kwargs):
+        self.term = " ".join(self.term.lower().split())
+        super().save(*args, **kwargs)
+
+    @property
+    def alternative_list(self):
+        return [" ".join(a.lower().split()) for a in self.alternatives.split(",") if a.strip()]
 
 
 class RecordModel(models.Model):

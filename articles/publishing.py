@@ -49,7 +49,7 @@ def published_fields(revision, topic_ids):
     if revision is None:
         return {
             "published_revision": None, "published_question": "", "published_summary": "", "published_body": "",
-            "published_topic_id": None, "published_is_demo": False,
+            "published_topic_id": None, "published_is_demo": False, "published_has_answer": False,
         }  # fmt: skip
     topic_id = revision.source.get("topic_id")
     return {
@@ -59,6 +59,7 @@ def published_fields(revision, topic_ids):
         "published_body": plain(revision.plain_text),
         "published_topic_id": topic_id if topic_id in topic_ids else None,
         "published_is_demo": bool(revision.source.get("is_demo", False)),
+        "published_has_answer": revision.has_answer,
     }
 
 
@@ -71,7 +72,7 @@ def _published_revision(article):
 
 FIELDS = [
     "published_revision", "published_at", "published_question", "published_summary", "published_body",
-    "published_topic", "published_is_demo",
+    "published_topic", "published_is_demo", "published_has_answer",
 ]  # fmt: skip
 
 

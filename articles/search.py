@@ -15,16 +15,21 @@ everything is escaped, and only then are those markers turned into our own ``<ma
 """
 
 import re
+from functools import reduce
+from operator import or_
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, F, Q, TextField, Value, When
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import Article
+from .models import Article, SearchSynonym
 
 CONFIG = "english"
 MAX_QUERY_LENGTH = 200
@@ -70,7 +75,43 @@ def _search_vector():
     return RawSQL('"articles_article"."search_vector"', [], output_field=SearchVectorField())
 
 
+# --- Synonyms: a reader's words and the words our articles use -------------------------------------------
+
+SYNONYMS_CACHE_KEY = "search:synonyms"
+MAX_VARIANTS = 6
+
+
+def synonyms():
+    """(term, [alternatives]) pairs, longest term first; the small table is reused until it changes."""
+    def load():
+        rows = [(s.term, s.alternative_list) for s in SearchSynonym.objects.all()]
+        return sorted(rows, key=lambda row: -len(row[0]))
+
+    return cache.get_or_set(SYNONYMS_CACHE_KEY, load, 3600)
+
+
+@receiver([post_save, post_delete], sender=SearchSynonym, dispatch_uid="articles.search.synonyms_changed")
+def _synonyms_changed(sender, **kwargs):
+    cache.delete(SYNONYMS_CACHE_KEY)
+
+
+def query_variants(text):
+    """The query, then the query with each synonym's term replaced by each of its alternatives."""
+    lowered = " ".join(text.lower().split())
+    variants = [text]
+    for term, alternatives in synonyms():
+        pattern = re.compile(rf"(?<!\w){re.escape(term)}(?!\w)")
+        if pattern.search(lowered):
+            variants.extend(pattern.sub(alternative, lowered) for alternative in alternatives)
+    return list(dict.fromkeys(variants))[:MAX_VARIANTS]
+
+
 def _pg_query(text, mode):
+    """The tsquery for the text and its synonym variants: any variant may match."""
+    return reduce(or_, [_pg_single_query(variant, mode) for variant in query_variants(text)])
+
+
+def _pg_single_query(text, mode):
     if mode == "all":
         return SearchQuery(text, config=CONFIG, search_type="websearch")
     # Any word may match: an OR of the words (letters and digits only, so safe as raw tsquery syntax).
@@ -102,13 +143,19 @@ def search(text, *, mode="all", queryset=None):
             .annotate(rank=SearchRank(_search_vector(), query))
         )
     else:
-        stems = [_stem(term) for term in terms]
-        matches = [
-            Q(published_question__icontains=s) | Q(published_summary__icontains=s) | Q(published_body__icontains=s) for s in stems
-        ]
-        combined = matches[0]
-        for match in matches[1:]:
-            combined = (combined & match) if mode == "all" else (combined | match)
+        combined, stems = None, []
+        for variant in query_variants(text):
+            variant_stems = [_stem(term) for term in terms_of(variant, limit=limit)]
+            if not variant_stems:
+                continue
+            stems.extend(variant_stems)
+            matches = [
+                Q(published_question__icontains=s) | Q(published_summary__icontains=s) | Q(published_body__icontains=s)
+                for s in variant_stems
+            ]
+            variant_match = reduce((lambda a, b: a & b) if mode == "all" else or_, matches)
+            combined = variant_match if combined is None else combined | variant_match
+        stems = list(dict.fromkeys(stems))
         parts = [
             Case(When(**{f"{field}__icontains": s}, then=Value(weight)), default=Value(0))
             for s in stems
@@ -134,9 +181,15 @@ def search_any_then_all(text):
     return search(text, mode="any"), "any"
 
 
-def similar_articles(text, *, exclude=(), limit=5):
-    """Up to `limit` public articles most similar to the text (any word may match)."""
-    return list(search(text, mode="any").exclude(pk__in=list(exclude))[:limit])
+def similar_articles(text, *, exclude=(), limit=5, topic_id=None):
+    """Up to `limit` answered public articles most similar to the text (any word may match); with
+    `topic_id`, articles on that topic first."""
+    results = search(text, mode="any", queryset=Article.objects.answered()).exclude(pk__in=list(exclude))
+    if topic_id:
+        results = results.order_by(
+            Case(When(published_topic_id=topic_id, then=Value(0)), default=Value(1)), *results.query.order_by
+        )
+    return list(results[:limit])
 
 
 # --- Snippets --------------------------------------------------------------------------------------------
@@ -201,7 +254,7 @@ def with_snippets(articles, text, mode="all"):
         )
         found = {row.pk: (row.title_hl, row.snippet_hl) for row in rows.only("pk")}
     else:
-        stems = [_stem(t) for t in terms_of(text, limit=MAX_TERMS_ANY)]
+        stems = list(dict.fromkeys(_stem(t) for v in query_variants(text) for t in terms_of(v, limit=MAX_TERMS_ANY)))
         found = {
             a.pk: (
                 _mark_terms(a.published_question, stems),
@@ -228,7 +281,9 @@ def fill_related(article, chosen, limit=RELATED_LIMIT):
         return chosen
     seen_questions = {" ".join(a.published_question.lower().split()) for a in [article, *chosen]}
     text = " ".join(filter(None, [article.published_question, article.published_summary]))
-    candidates = similar_articles(text, exclude=[article.pk, *(a.pk for a in chosen)], limit=limit * 2)
+    candidates = similar_articles(
+        text, exclude=[article.pk, *(a.pk for a in chosen)], limit=limit * 2, topic_id=article.published_topic_id
+    )
     for candidate in candidates:
         question = " ".join(candidate.published_question.lower().split())
         if question in seen_questions:  # the same question imported twice is no help to the reader

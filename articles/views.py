@@ -47,9 +47,10 @@ def article_detail(request, slug, *, follow_up_form=None, follow_up_sent=None, h
     if revision is None:
         raise Http404("This article has no saved content yet.")
     page = revision.page_for(audience)
+    # Readers are sent only to answers: a related question still being written is listed for editors only.
     related = [
         link.related
-        for link in article.related_links.select_related("related").filter(related__in=Article.objects.public())
+        for link in article.related_links.select_related("related").filter(related__in=Article.objects.answered())
     ]
     related = engine.fill_related(article, related)
     context = {

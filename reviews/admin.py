@@ -97,8 +97,21 @@ class BoardMemberAdmin(admin.ModelAdmin):
             services.board_member_delete(member=member, user=request.user)
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """A record kept for ever: readable with the view right, added, changed or deleted by nobody."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(BoardMemberChange)
-class BoardMemberChangeAdmin(admin.ModelAdmin):
+class BoardMemberChangeAdmin(RecordAdmin):
     """The board's change log: who changed which profile, when, from what to what. Read-only for everyone."""
 
     list_display = ["created", "member_name", "actor", "fields_changed"]
@@ -114,18 +127,9 @@ class BoardMemberChangeAdmin(admin.ModelAdmin):
             return "deleted"
         return ", ".join(change.changed_fields)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ReviewEvent)
-class ReviewEventAdmin(admin.ModelAdmin):
+class ReviewEventAdmin(RecordAdmin):
     """The audit trail: readable by staff with the view right, changed or deleted by nobody."""
 
     list_display = ["created", "article", "action", "from_status", "to_status", "actor", "revision"]
@@ -133,15 +137,6 @@ class ReviewEventAdmin(admin.ModelAdmin):
     search_fields = ["article__question", "comment", "actor__username"]
     list_select_related = ["article", "actor", "revision"]
     date_hierarchy = "created"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReviewedArticleForm(forms.ModelForm):

@@ -17,6 +17,7 @@ ROLES = {
             "articles.citation": ALL,
             "articles.relatedquestion": ALL,
             "articles.topic": WRITE,
+            "articles.searchsynonym": ALL,
             "articles.articlerevision": READ,
             "articles.followupquestion": {"view", "change"},  # triage: new, answered, dismissed
             "references.reference": WRITE,
@@ -32,6 +33,7 @@ ROLES = {
             "articles.citation": READ,
             "articles.relatedquestion": READ,
             "articles.topic": READ,
+            "articles.searchsynonym": READ,
             "articles.articlerevision": READ,
             "articles.followupquestion": {"view", "change"},  # readers' questions are the board's input too
             "references.reference": READ,

@@ -19,7 +19,7 @@ def text_of(element):
 
 @pytest.fixture
 def article():
-    related = make_article("What else should I ask?")
+    related = make_article("What else should I ask?", guidelines="Ask about side effects.")
     return make_article(
         "What causes this condition?",
         summary="A short answer.",
@@ -133,7 +133,7 @@ def test_query_count_does_not_grow_with_sections_references_or_related(client):
     from django.test.utils import CaptureQueriesContext
 
     refs = {f"k{i}": make_reference(title=f"Ref {i}") for i in range(30)}
-    related = [make_article(f"Related question {i}?") for i in range(10)]
+    related = [make_article(f"Related question {i}?", guidelines="Answered.") for i in range(10)]
     # Both have the five related questions a page shows, so neither needs the similar-article fill query.
     small = make_article(guidelines="One [@a].", references={"a": {"title": "A"}}, related=related[:5])
     large = make_article(

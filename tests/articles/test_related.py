@@ -61,3 +61,29 @@ def test_nothing_similar_means_no_related_section(client):
     make_approved_article("How is acne treated?", guidelines="Skin care.")
     html = client.get(article.get_absolute_url()).content.decode()
     assert "Related Questions" not in html
+
+
+def test_readers_are_only_sent_to_answered_articles(client):
+    """A related question still being written is not a reader link; the list fills with answers instead."""
+    waiting = make_article("Do kidney stones come back after treatment?")  # public, pending, no answer yet
+    answered = make_approved_article("Can diet prevent kidney stones?", summary="Kidney stones and diet.", guidelines="Drink water.")
+    article = make_approved_article(
+        "What causes kidney stones?", summary="Kidney stones form from minerals.", guidelines="Minerals.",
+        related=[waiting, answered],
+    )
+    shown = related_on_page(client, article)
+    assert answered.question in shown and waiting.question not in shown
+    assert client.get(waiting.get_absolute_url()).status_code == 200  # still public, just not a recommendation
+
+
+def test_similar_articles_on_the_same_topic_come_first(client):
+    """Filling the list prefers the article's own topic over equally similar articles elsewhere."""
+    from tests.factories import make_topic
+
+    kidneys, diet = make_topic("Kidneys"), make_topic("Diet")
+    off_topic = [make_approved_article(f"Kidney stones and diet plan {n}?", guidelines="Kidney stones.", topic=diet) for n in range(4)]
+    on_topic = [make_approved_article(f"Kidney stones in children {n}?", guidelines="Kidney stones.", topic=kidneys) for n in range(2)]
+    article = make_approved_article("What are kidney stones?", guidelines="Kidney stones.", topic=kidneys)
+    shown = related_on_page(client, article)
+    assert shown[:2] == sorted(a.question for a in on_topic) or set(shown[:2]) == {a.question for a in on_topic}
+    assert len(shown) == 5 and len(set(shown) & {a.question for a in off_topic}) == 3

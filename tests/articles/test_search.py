@@ -137,3 +137,22 @@ def test_a_long_question_of_many_words_is_searched_without_error(client):
     response = client.get("/search/", {"q": words})
     assert response.status_code == 200
     assert result_titles(response) == [article.question]
+
+
+def test_a_lay_term_finds_the_article_that_uses_the_clinical_one(client):
+    """“carcinoid” (a reader's word, in the synonym list) finds the neuroendocrine tumour article."""
+    article = make_approved_article(
+        "What is the likely cause of neuroendocrine tumors?", guidelines="Neuroendocrine tumors start in hormone cells."
+    )
+    assert result_titles(client.get("/search/?q=carcinoid")) == [article.question]
+    assert result_titles(client.get("/search/?q=carcinoid+tumour")) == [article.question]
+
+
+def test_editors_add_synonyms_and_search_uses_them_at_once(client):
+    """A synonym saved in the admin's list changes the very next search."""
+    from articles.models import SearchSynonym
+
+    article = make_approved_article("How is hyperhidrosis treated?", guidelines="Hyperhidrosis can be treated.")
+    assert result_titles(client.get("/search/?q=heavy+sweating")) == []
+    SearchSynonym.objects.create(term="Heavy  Sweating", alternatives="hyperhidrosis")
+    assert result_titles(client.get("/search/?q=heavy+sweating")) == [article.question]

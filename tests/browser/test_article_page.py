@@ -36,7 +36,7 @@ def test_seed_article_shows_every_part(live_server, page, demo_content, screensh
 def test_seed_article_reads_on_a_phone(live_server, phone_page, demo_content, screenshot_dir):
     """No sideways scrolling on a 390 px wide phone."""
     phone_page.goto(live_server.url + SEED)
-    overflow = phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = phone_page.evaluate("document.documentElement.scrollWidth") - phone_page.viewport_size["width"]
     assert overflow <= 0
     assert phone_page.locator("h1").is_visible()
     phone_page.screenshot(path=str(screenshot_dir / "seed-article-390.png"), full_page=True)
@@ -61,3 +61,24 @@ def test_on_a_phone_the_short_answer_is_in_the_first_screen_and_patient_changes_
     text = phone_page.locator(".answer").first.inner_text()
     assert "Doctors do not know exactly what causes neuroendocrine tumors" in text
     phone_page.screenshot(path=str(screenshot_dir / "seed-article-patient-390.png"), full_page=True)
+
+
+def test_at_200_percent_text_size_the_phone_header_and_page_still_fit(live_server, phone_page, demo_content, screenshot_dir):
+    """A reader who doubles the text size on a phone loses nothing off the side: header and article wrap."""
+    phone_page.goto(live_server.url + SEED)
+    phone_page.add_style_tag(content="html { font-size: 200% !important; }")
+    width = phone_page.viewport_size["width"]  # a phone's layout viewport may widen to fit content: compare with 390
+    overflow = phone_page.evaluate("document.documentElement.scrollWidth") - width
+    header_overflow = phone_page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('.site-header *')].map(e => e.getBoundingClientRect().right))"
+    ) - width
+    phone_page.screenshot(path=str(screenshot_dir / "seed-article-200-percent-390.png"), full_page=False)
+    assert overflow <= 0 and header_overflow <= 0, (overflow, header_overflow)
+
+
+def test_the_site_has_a_favicon(live_server, page):
+    """The tab shows the site's mark; /favicon.ico leads to it too."""
+    page.goto(live_server.url + "/")
+    href = page.locator("link[rel=icon]").get_attribute("href")
+    assert page.request.get(live_server.url + href).status == 200
+    assert page.request.get(live_server.url + "/favicon.ico").status == 200

@@ -33,7 +33,13 @@ def test_editor_and_reviewer_take_a_new_article_through_two_review_rounds(live_s
         preview = page.locator(f"#id_sections-{index}-body").locator("xpath=ancestor::div[contains(@class,'markdownx')][1]").locator(".markdownx-preview")
         strong_or_em = "strong" if index == 0 else "em"
         preview.locator(strong_or_em).wait_for(timeout=10_000)
+    # A citation whose key no attached reference has is flagged in the preview before any save.
+    page.fill("#id_sections-1-body", "Trials found *less swelling* [@nowhere].")
+    flagged = page.locator("#id_sections-1-body").locator("xpath=ancestor::div[contains(@class,'markdownx')][1]").locator(".citation-unknown")
+    flagged.wait_for(timeout=10_000)
+    assert "[@nowhere]" in flagged.inner_text()
     page.screenshot(path=str(screenshot_dir / "newsroom-1-editor-previews-1280.png"), full_page=True)
+    page.fill("#id_sections-1-body", "Trials found *less swelling*.")
     page.get_by_role("button", name="Save and submit for review").click()
     clicks["editor"] += 1
     assert "Saved and submitted for review" in page.locator("ul.messagelist").inner_text()

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0009_lay_reader_grade'),
+        ('articles', '0010_answers_and_synonyms'),
     ]
 
     operations = [
