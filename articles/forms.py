@@ -2,6 +2,8 @@
 
 from django import forms
 
+from qa_site.text import no_control_characters
+
 from .models import Audience
 
 FOLLOW_UP_MIN, FOLLOW_UP_MAX = 10, 1000
@@ -21,6 +23,7 @@ class FollowUpForm(forms.Form):
         label="Your question",
         min_length=FOLLOW_UP_MIN,
         max_length=FOLLOW_UP_MAX,
+        validators=[no_control_characters],
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=f"Between {FOLLOW_UP_MIN} and {FOLLOW_UP_MAX:,} characters. Please do not include names or other personal details.",
         error_messages={

@@ -23,6 +23,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from qa_site.text import strip_control_characters
 from references.models import Reference
 
 from .medquad import MEDQUAD_KEY, MEDQUAD_REFERENCE, SOURCE_KEY, MedQuADEntry
@@ -58,6 +59,8 @@ def parse_line(line):
         raise MalformedRow(f"not valid JSON ({error.msg} at column {error.colno})") from None
     if not isinstance(row, dict):
         raise MalformedRow("not a JSON object")
+    # Text fields refuse control characters (they break the feed's XML): leave them out of imported text.
+    row = {name: strip_control_characters(value) if isinstance(value, str) else value for name, value in row.items()}
     missing = [name for name in REQUIRED_FIELDS if not isinstance(row.get(name), str) or not row[name].strip()]
     if missing:
         raise MalformedRow("missing or empty field(s): " + ", ".join(missing))

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
+from qa_site.text import no_control_characters
 from references.models import Reference
 
 from .pipeline import CITATION_KEY
@@ -46,9 +47,9 @@ class ChangeSize(models.TextChoices):
 
 
 class Topic(models.Model):
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, validators=[no_control_characters])
     slug = models.SlugField(max_length=200, unique=True)
-    description = models.TextField(blank=True, help_text="One or two plain sentences shown on the topic page.")
+    description = models.TextField(blank=True, help_text="One or two plain sentences shown on the topic page.", validators=[no_control_characters])
 
     class Meta:
         ordering = ["name"]
@@ -107,10 +108,13 @@ class Article(models.Model):
     question = models.CharField(
         max_length=300,
         help_text="The clinical question this article answers, as a reader would ask it. Shown as the page title.",
+        validators=[no_control_characters],
     )
     slug = models.SlugField(max_length=200, unique=True, help_text="The address: /articles/this-slug/. Never change it once the article is public.")
     summary = models.TextField(
-        blank=True, help_text="Two or three plain sentences: the short answer, used in search results and link previews."
+        blank=True,
+        help_text="Two or three plain sentences: the short answer, used in search results and link previews.",
+        validators=[no_control_characters],
     )
     topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
@@ -123,6 +127,7 @@ class Article(models.Model):
         max_length=500,
         blank=True,
         help_text="Licence and source credit shown under the answer, e.g. for text reused under CC BY.",
+        validators=[no_control_characters],
     )
     external_id = models.CharField(
         max_length=100,
@@ -271,15 +276,17 @@ class AnswerSection(models.Model):
         blank=True,
         help_text="For “From a trusted source” only: the source as it should read after “From”, "
         "e.g. “the National Cancer Institute”.",
+        validators=[no_control_characters],
     )
     body = MarkdownxField(
         "text for everyone",
         help_text="Markdown. Cite with [@key] or [@key1; @key2]; keys are those of the references attached below.",
+        validators=[no_control_characters],
     )
-    body_patient = MarkdownxField("patient version", blank=True, help_text="Plain language, grade 8 or below. Optional.")
-    body_caregiver = MarkdownxField("caregiver version", blank=True, help_text="Plain language, grade 8 or below. Optional.")
-    body_student = MarkdownxField("medical student version", blank=True, help_text="Optional.")
-    body_professional = MarkdownxField("healthcare professional version", blank=True, help_text="Optional.")
+    body_patient = MarkdownxField("patient version", blank=True, help_text="Plain language, grade 8 or below. Optional.", validators=[no_control_characters])
+    body_caregiver = MarkdownxField("caregiver version", blank=True, help_text="Plain language, grade 8 or below. Optional.", validators=[no_control_characters])
+    body_student = MarkdownxField("medical student version", blank=True, help_text="Optional.", validators=[no_control_characters])
+    body_professional = MarkdownxField("healthcare professional version", blank=True, help_text="Optional.", validators=[no_control_characters])
 
     class Meta:
         ordering = ["kind"]
@@ -454,7 +461,7 @@ class FollowUpQuestion(models.Model):
         DISMISSED = "dismissed", "Dismissed"
 
     article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_up_questions")
-    text = models.TextField()
+    text = models.TextField(validators=[no_control_characters])
     audience = models.CharField(max_length=20, choices=Audience.choices, blank=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.NEW)
     created = models.DateTimeField(auto_now_add=True)
@@ -465,7 +472,11 @@ class FollowUpQuestion(models.Model):
 
     class Meta:
         ordering = ["-created"]
-        indexes = [models.Index(fields=["client_hash", "created"], name="followup_client_idx")]
+        indexes = [
+            models.Index(fields=["client_hash", "created"], name="followup_client_idx"),
+            # The site-wide hourly count and the retention purge read by date.
+            models.Index(fields=["created"], name="followup_created_idx"),
+        ]
 
     def __str__(self):
         return self.text[:80]

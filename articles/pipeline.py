@@ -1,18 +1,24 @@
 """
-The one rendering pipeline: Markdown → citations → bleach allowlist.
+The one rendering pipeline: Markdown → bleach allowlist → the site's own markup (citations, link rel).
 
 It runs when content is saved (``articles.revisions``) and its output is stored
 with the revision; views never parse Markdown. Only HTML that came out of
 ``sanitize()`` is ever marked safe.
+
+Editors' markup carries no ``class``, ``id`` or ``style``: a page's classes and anchors are the
+site's (status badges, ``visually-hidden``, ``#follow-up``), so editor text cannot imitate them.
+Citations are therefore put in as private-use placeholders before Markdown and replaced by the
+site's markup after sanitising, in text only.
 """
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import bleach
 import markdown
-from bleach.css_sanitizer import CSSSanitizer
 from django.utils.html import escape
+from html5lib.filters.base import Filter
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
@@ -25,8 +31,7 @@ ALLOWED_TAGS = frozenset(
     }
 )
 ALLOWED_ATTRIBUTES = {
-    "a": ["href", "title", "class", "id"],
-    "sup": ["class"],
+    "a": ["href", "title"],
     "th": ["align"],
     "td": ["align"],
     "ol": ["start"],
@@ -39,14 +44,40 @@ CITATION_KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_:.#$%&+?<>~/-]*[A-Za-z0-9_])?"
 CITATION_GROUP = re.compile(r"\[(@" + CITATION_KEY + r"(?:\s*;\s*@" + CITATION_KEY + r")*)\s*\]")
 CITATION_IN_GROUP = re.compile(r"@(" + CITATION_KEY + r")")
 
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=False,
-    strip_comments=True,
-    css_sanitizer=CSSSanitizer(allowed_css_properties=[]),
-)
+EXTERNAL_LINK_REL = "nofollow noopener"
+
+# Where a citation goes: placeholders no editor can type (they are removed from editors' text).
+_MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"
+_MARKS = re.compile(f"[{_MARK_OPEN}{_MARK_CLOSE}{grades.OPEN}{grades.CLOSE}]")  # citations' and grades' marks
+_PLACEHOLDER = re.compile(f"{_MARK_OPEN}(\\d+){_MARK_CLOSE}")
+
+
+def is_external(href):
+    """True for a link that leaves the site: any scheme, or a host (//host, and /\\host as browsers read it)."""
+    # Browsers drop tabs and newlines inside URLs and read backslashes as slashes.
+    href = re.sub(r"[\t\n\r]", "", href).strip().replace("\\", "/")
+    if href.startswith("#") or (href.startswith("/") and not href.startswith("//")):
+        return False
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return True
+    return bool(parts.scheme or parts.netloc or href.startswith("//"))
+
+
+class _SiteMarkup(Filter):
+    """After sanitising: external links get rel="nofollow noopener"; no placeholder survives in an attribute."""
+
+    def __iter__(self):
+        for token in super().__iter__():
+            if token["type"] in ("StartTag", "EmptyTag"):
+                attributes = token["data"]
+                for name, value in list(attributes.items()):
+                    attributes[name] = _MARKS.sub("", value)
+                href = attributes.get((None, "href"))
+                if token["name"] == "a" and href is not None and is_external(href):
+                    attributes[(None, "rel")] = EXTERNAL_LINK_REL
+            yield token
 
 
 class _HeadingLevels(Treeprocessor):
@@ -71,13 +102,25 @@ def _markdown():
 
 
 def sanitize(html):
-    """Keep only the allowlisted markup; everything else becomes inert text."""
-    return _cleaner.clean(html)
+    """Keep only the allowlisted markup; everything else becomes inert text.
+
+    A Cleaner per call: its html5lib parser holds state, so one shared between threads mixed up
+    callers' texts. Building one costs ~0.03 ms against ~5.6 ms to clean a 3 KB section.
+    """
+    cleaner = bleach.Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=False,
+        strip_comments=True,
+        filters=[_SiteMarkup],
+    )
+    return cleaner.clean(html)
 
 
 def markdown_to_html(text):
     """Markdown to sanitised HTML, with no citation handling."""
-    return sanitize(_markdown().convert(text or ""))
+    return sanitize(_markdown().convert(_MARKS.sub("", text or "")))
 
 
 def cited_keys(text):
@@ -114,6 +157,7 @@ def render_section(text, numbering, known_keys):
     Unknown keys are left as the editor typed them (escaped) and reported.
     """
     unknown = []
+    citations = []  # the site's markup for each placeholder, put in after sanitising
 
     def replace(match):
         keys = CITATION_IN_GROUP.findall(match.group(1))
@@ -122,11 +166,16 @@ def render_section(text, numbering, known_keys):
             unknown.extend(missing)
             return escape(match.group(0))
         # Duplicates inside one group count once.
-        return _citation_html(list(dict.fromkeys(keys)), numbering)
+        citations.append(_citation_html(list(dict.fromkeys(keys)), numbering))
+        return f"{_MARK_OPEN}{len(citations) - 1}{_MARK_CLOSE}"
 
-    text, badges = grades.protect(text)  # {grade=1B by=NCCN} badges go in after sanitising
-    with_citations = CITATION_GROUP.sub(replace, text or "")
-    return grades.insert_badges(sanitize(_markdown().convert(with_citations)), badges), unknown
+    # Private-use marks typed by an editor are dropped; then grade badges and citations become placeholders.
+    text, badges = grades.protect(_MARKS.sub("", text or ""))  # {grade=1B by=NCCN} badges go in after sanitising
+    with_citations = CITATION_GROUP.sub(replace, text)
+    html = sanitize(_markdown().convert(with_citations))
+    # Placeholders are left in text only (the sanitiser removed any from attributes).
+    html = _PLACEHOLDER.sub(lambda match: citations[int(match.group(1))], html)
+    return grades.insert_badges(html, badges), unknown
 
 
 def markdownx_preview(text):

@@ -13,7 +13,7 @@ from . import evidence
 from . import search as engine
 from .audience import COOKIE_MAX_AGE, COOKIE_NAME, audience_of
 from .cache import cache_article_page
-from .follow_up import client_hash, is_rate_limited, rate_limit, store_question
+from .follow_up import client_hash, is_rate_limited, is_site_rate_limited, rate_limit, store_question
 from .forms import AudienceForm, FollowUpForm
 from .models import Article, Audience, Status, Topic
 
@@ -87,6 +87,13 @@ def follow_up(request, slug):
         form.add_error(
             None,
             f"You have sent {rate_limit()} questions in the last hour, which is our limit. "
+            "Please try again later: your question is kept below so you can copy it.",
+        )
+        return article_detail(request, slug, follow_up_form=form, http_status=429)
+    if is_site_rate_limited():
+        form.add_error(
+            None,
+            "We have received more questions than usual in the last hour and cannot take more just now. "
             "Please try again later: your question is kept below so you can copy it.",
         )
         return article_detail(request, slug, follow_up_form=form, http_status=429)

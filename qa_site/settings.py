@@ -153,6 +153,12 @@ SITE_NAME = os.environ.get("SITE_NAME", "ClinicalAnswers")
 # (e.g. "HTTP_X_REAL_IP"), so that follow-up rate limits count readers, not the proxy.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 
+# Follow-up questions: per client and per site per hour, and days answered or dismissed ones are kept
+# (`manage.py purge_follow_up_questions` deletes older ones; run it daily).
+FOLLOW_UP_RATE_LIMIT = int(os.environ.get("FOLLOW_UP_RATE_LIMIT", "5"))
+FOLLOW_UP_SITE_RATE_LIMIT = int(os.environ.get("FOLLOW_UP_SITE_RATE_LIMIT", "200"))
+FOLLOW_UP_RETENTION_DAYS = int(os.environ.get("FOLLOW_UP_RETENTION_DAYS", "365"))
+
 LOGIN_URL = "admin:login"
 
 if PRODUCTION:

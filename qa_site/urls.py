@@ -2,6 +2,17 @@ from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView, TemplateView
+
+
+class FaviconView(RedirectView):
+    """/favicon.ico → the hashed static icon (looked up per request: the manifest exists only after collectstatic)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.svg")
+
+
 from django.contrib.sitemaps.views import sitemap
 
 from articles import preview
@@ -19,7 +30,7 @@ urlpatterns = [
     path("feeds/approved/", NewlyApprovedFeed(), name="feed-approved"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
     # Browsers and feed readers ask for /favicon.ico whatever the page says.
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", FaviconView.as_view()),
     path("", include("reviews.urls")),
     path("", include("articles.urls")),
 ]

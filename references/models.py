@@ -7,6 +7,8 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 
+from qa_site.text import no_control_characters
+
 from . import formatting
 
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -50,18 +52,20 @@ class Reference(models.Model):
         max_length=1000,
         blank=True,
         help_text="As in the source, AMA style: “Smith AB, Jones CD”. Leave blank if the source names none; never guess.",
+        validators=[no_control_characters],
     )
-    title = models.CharField(max_length=500, help_text="Title of the article, guideline or web page.")
+    title = models.CharField(max_length=500, help_text="Title of the article, guideline or web page.", validators=[no_control_characters])
     container = models.CharField(
         "journal or publisher",
         max_length=300,
         blank=True,
         help_text="Journal name (abbreviated as in PubMed where possible), or the publisher of a guideline or page.",
+        validators=[no_control_characters],
     )
     year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Year of publication, if the source gives it.")
-    volume = models.CharField(max_length=30, blank=True)
-    issue = models.CharField(max_length=30, blank=True)
-    pages = models.CharField(max_length=50, blank=True, help_text="Page range, e.g. “123-130”, or an article number.")
+    volume = models.CharField(max_length=30, blank=True, validators=[no_control_characters])
+    issue = models.CharField(max_length=30, blank=True, validators=[no_control_characters])
+    pages = models.CharField(max_length=50, blank=True, help_text="Page range, e.g. “123-130”, or an article number.", validators=[no_control_characters])
     doi = models.CharField(
         "DOI",
         max_length=200,

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from articles.models import Article, ArticleRevision, RecordModel, Status
+from qa_site.text import no_control_characters
 
 
 class BoardMemberQuerySet(models.QuerySet):
@@ -22,14 +23,15 @@ class BoardMember(models.Model):
         related_name="board_member",
         help_text="The staff account this member reviews with. Only board administrators link accounts.",
     )
-    name = models.CharField(max_length=200, help_text="As it should appear, e.g. “Jane Doe”.")
-    credentials = models.CharField(max_length=100, help_text="Degrees and certifications, e.g. “MD, FACP”.")
-    specialty = models.CharField(max_length=200, blank=True, help_text="e.g. “Medical oncology”.")
-    bio = models.TextField(blank=True, help_text="Two or three sentences: training, practice, interests. Plain text.")
+    name = models.CharField(max_length=200, help_text="As it should appear, e.g. “Jane Doe”.", validators=[no_control_characters])
+    credentials = models.CharField(max_length=100, help_text="Degrees and certifications, e.g. “MD, FACP”.", validators=[no_control_characters])
+    specialty = models.CharField(max_length=200, blank=True, help_text="e.g. “Medical oncology”.", validators=[no_control_characters])
+    bio = models.TextField(blank=True, help_text="Two or three sentences: training, practice, interests. Plain text.", validators=[no_control_characters])
     disclosures = models.TextField(
         blank=True,
         help_text="Conflicts of interest readers should know (payments, grants, advisory roles), or “None declared”. "
         "Shown on the board page and beside each review this member signs.",
+        validators=[no_control_characters],
     )
     is_active = models.BooleanField(default=True, help_text="Untick to remove from the board page; past reviews keep their name.")
     is_demo = models.BooleanField(default=False, help_text="A fictional member for the demo site; labelled as such.")
@@ -83,7 +85,7 @@ class ReviewEvent(RecordModel):
     action = models.CharField(max_length=30, choices=Action.choices)
     from_status = models.CharField(max_length=20, choices=Status.choices)
     to_status = models.CharField(max_length=20, choices=Status.choices)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True, validators=[no_control_characters])
     signed_as = models.CharField(
         max_length=300, blank=True, help_text="On an approval: the board member's name and credentials as they were then."
     )

@@ -12,6 +12,7 @@ admin shows only the moves for which it returns nothing (``allowed_moves``).
 from dataclasses import dataclass
 
 from articles.models import ArticleRevision, Status
+from qa_site.text import control_character_message
 
 SUBMIT = "reviews.submit_article"
 REVIEW = "reviews.review_article"
@@ -66,6 +67,10 @@ class NotTheHolder(MoveNotPermitted):
 
 class CommentRequired(WorkflowError):
     """Requesting changes without saying which."""
+
+
+class UnreadableComment(WorkflowError):
+    """The comment holds invisible control characters."""
 
 
 class NoContentError(WorkflowError):
@@ -179,6 +184,9 @@ def refusal(user, move, article, comment=""):
         )
     if rule.needs_comment and not (comment or "").strip():
         return CommentRequired("Say which changes you request: the comment is what the editor will work from.")
+    problem = control_character_message(comment or "")
+    if problem:
+        return UnreadableComment(problem)
     return None
 
 

@@ -18,8 +18,8 @@ def active_content(html, allowed_scripts=()):
     problems = []
     for element in soup.find_all(True):
         if element.name in DANGEROUS_TAGS and not (element.name == "script" and element.get("src") in allowed_scripts):
-            # Our own stylesheet and feed links in <head>; their URLs are checked below.
-            if element.name == "link" and element.parent.name == "head" and element.get("rel") in (["stylesheet"], ["alternate"]):
+            # Our own stylesheet, feed and icon links in <head>; their URLs are checked below.
+            if element.name == "link" and element.parent.name == "head" and element.get("rel") in (["stylesheet"], ["alternate"], ["icon"]):
                 continue
             problems.append(f"<{element.name}> element")
         if element.name == "meta" and element.get("http-equiv"):

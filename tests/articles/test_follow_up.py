@@ -1,5 +1,7 @@
 """“Have a follow-up question?”: stored for editors, validated kindly, honeypot, rate limit, matches shown."""
 
+import io
+
 import pytest
 from django.test import Client, override_settings
 
@@ -191,3 +193,48 @@ def test_behind_a_proxy_readers_are_counted_by_the_address_it_forwards(client, a
         HTTP_X_REAL_IP="198.51.100.9",
     )
     assert other.status_code == 200
+
+
+@override_settings(FOLLOW_UP_RATE_LIMIT=5, FOLLOW_UP_SITE_RATE_LIMIT=12)
+def test_the_site_takes_a_limited_number_of_questions_per_hour_from_all_clients(client, article):
+    """Many addresses together cannot flood the editors: past the site's hourly cap, 429 with the text kept."""
+    for n in range(12):
+        assert ask(client, article, f"Question {n} from a new address?", ip=f"10.1.0.{n}").status_code == 200
+    response = ask(client, article, "A first question from yet another reader?", ip="10.2.0.1")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "We have received more questions than usual in the last hour" in html
+    assert ">A first question from yet another reader?</textarea>" in html
+    assert FollowUpQuestion.objects.count() == 12
+
+
+@override_settings(FOLLOW_UP_SITE_RATE_LIMIT=3)
+def test_the_site_limit_counts_the_last_hour_only(client, article):
+    from django.utils import timezone
+
+    for n in range(3):
+        ask(client, article, f"Question {n} about migraine triggers?", ip=f"10.3.0.{n}")
+    FollowUpQuestion.objects.update(created=timezone.now() - timezone.timedelta(minutes=61))
+    assert ask(client, article, "An hour later, a new reader asks?", ip="10.3.1.1").status_code == 200
+
+
+@override_settings(FOLLOW_UP_RETENTION_DAYS=30)
+def test_purge_deletes_old_triaged_questions_and_keeps_new_ones(article):
+    """Answered and dismissed questions past the retention period go; untriaged or recent ones stay."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    State = FollowUpQuestion.State
+    old, recent = timezone.now() - timezone.timedelta(days=31), timezone.now() - timezone.timedelta(days=29)
+    rows = {}
+    for state in State.values:
+        for label, created in (("old", old), ("recent", recent)):
+            row = FollowUpQuestion.objects.create(article=article, text=f"{label} {state} question?", state=state, client_hash="ab" * 32)
+            FollowUpQuestion.objects.filter(pk=row.pk).update(created=created)
+            rows[(label, state)] = row.pk
+    out = io.StringIO()
+    call_command("purge_follow_up_questions", stdout=out)
+    assert "Deleted 2 answered or dismissed follow-up question(s) older than 30 days." in out.getvalue()
+    remaining = set(FollowUpQuestion.objects.values_list("text", flat=True))
+    assert remaining == {"old new question?", "recent new question?", "recent answered question?", "recent dismissed question?"}
+    assert set(FollowUpQuestion.objects.values_list("client_hash", flat=True)) == {""}  # only needed to count the last hour

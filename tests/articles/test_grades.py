@@ -94,3 +94,15 @@ def test_admin_refuses_an_invalid_grade_and_keeps_the_text(client):
     assert response.status_code == 200
     assert "“{grade=3D by=NCCN}” is not a grade" in page_text(response)
     assert not Article.objects.exists()
+
+
+@pytest.mark.once
+def test_a_marker_inside_a_link_title_never_puts_a_badge_into_an_attribute():
+    """A grade marker in a link's title or address stays text: no badge markup inside an attribute."""
+    from tests.inert import active_content
+
+    html = markdownx_preview('[guideline](https://example.org/{grade=1A} "see {grade=1B by=NCCN}") Do it. {grade=2C}')
+    soup = BeautifulSoup(html, "html.parser")
+    assert len(soup.select(".grade")) == 1 and soup.select_one(".grade")["data-grade"] == "2C"
+    assert "<span" not in (soup.a.get("title", "") + soup.a.get("href", ""))
+    assert active_content(html) == []

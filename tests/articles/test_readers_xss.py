@@ -71,7 +71,7 @@ def test_every_payload_as_a_search_query_is_inert(client, xss_payloads, hostile_
     assert found > len(queries) // 2  # most queries did reach highlighted snippets, so the check meant something
 
 
-@override_settings(FOLLOW_UP_RATE_LIMIT=100_000)
+@override_settings(FOLLOW_UP_RATE_LIMIT=100_000, FOLLOW_UP_SITE_RATE_LIMIT=100_000)
 def test_every_payload_as_a_follow_up_question_is_inert(client, xss_payloads, hostile_articles):
     """Stored and echoed back, or refused and kept in the form, the question never runs.
 

@@ -376,3 +376,12 @@ def test_the_editor_answers_a_request_for_changes_and_the_reviewer_sees_only_wha
 
     rows = revision_diff(*services.diff_base(article)[:1], article.current_revision)
     assert [r["text"] for r in rows if r["kind"] == "added"] == ["Guidance text. Take 5 mg daily."]
+
+
+def test_a_review_comment_with_a_control_character_is_refused_with_a_clear_message():
+    """The comment goes into the audit trail and the editor's screen: invisible control characters are refused."""
+    editor, reviewer = make_editor(), make_reviewer()
+    article = article_in(Status.UNDER_REVIEW, editor, reviewer=reviewer)
+    with pytest.raises(services.WorkflowError, match="control character U\\+0001"):
+        services.article_request_changes(article=article, user=reviewer, comment="Fix the dose\x01 please.")
+    assert Article.objects.get(pk=article.pk).status == Status.UNDER_REVIEW

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0010_answers_and_synonyms'),
+        ('articles', '0012_follow_up_created_index'),
     ]
 
     operations = [
