@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from markdownx.widgets import AdminMarkdownxWidget
 
-from . import markdown_limits, pipeline
+from . import grades, markdown_limits, pipeline
 from .revisions import lay_read_audiences
 from .models import (
     DEFAULT_AUDIENCE,
@@ -105,6 +105,8 @@ class SectionFormSet(BaseInlineFormSet):
             for name in SECTION_TEXT_FIELDS:
                 text = form.cleaned_data.get(name) or ""
                 unknown = [key for key in dict.fromkeys(pipeline.cited_keys(text)) if key not in keys]
+                for error in grades.marker_errors(text):
+                    form.add_error(name, error)
                 if unknown:
                     form.add_error(
                         name,
@@ -197,7 +199,10 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["question"]}
     autocomplete_fields = ["topic"]
     readonly_fields = ["status"]
-    fields = ["question", "slug", "summary", "topic", "focus", "focus_synonyms", "question_type", "credit", "is_demo", "status"]
+    fields = [
+        "question", "slug", "summary", "topic", "focus", "focus_synonyms", "question_type", "credit", "is_demo", "status",
+        "change_size", "change_summary",
+    ]
     inlines = [AnswerSectionInline, CitationInline, RelatedQuestionInline]
     date_hierarchy = "created"
 

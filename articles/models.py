@@ -59,6 +59,14 @@ class QuestionType(models.TextChoices):
     SUPPORT = "support groups", "support groups"
 
 
+class ChangeSize(models.TextChoices):
+    """How much an approved update changed, as the editor judges it for readers."""
+
+    MINOR = "minor", "Minor wording"
+    EVIDENCE = "evidence", "New evidence"
+    RECOMMENDATION = "recommendation", "Changed recommendation"
+
+
 class Topic(models.Model):
     name = models.CharField(max_length=200, unique=True, validators=[no_control_characters])
     slug = models.SlugField(max_length=200, unique=True)
@@ -101,7 +109,7 @@ class ArticleQuerySet(models.QuerySet):
 # published copy), always with QuerySet.update(); Article.save() never writes them.
 WORKFLOW_FIELDS = (
     "status", "current_revision", "live_revision", "last_reviewed_at", "last_reviewed_by",
-    "last_reviewed_by_display", "next_review_due",
+    "last_reviewed_by_display", "next_review_due", "evidence_current_through",
 )  # fmt: skip
 PUBLISHED_FIELDS = (
     "published_revision", "published_at", "published_question", "published_summary", "published_body",
@@ -186,6 +194,22 @@ class Article(models.Model):
     )
     last_reviewed_by_display = models.CharField(max_length=300, blank=True, editable=False)
     next_review_due = models.DateField(null=True, blank=True, editable=False)
+    # UpToDate's "Literature review current through": the month the reviewer confirmed at approval.
+    evidence_current_through = models.DateField(null=True, blank=True, editable=False)
+    # What the next approval will tell readers in the public change log (cleared when it is logged).
+    change_size = models.CharField(
+        "size of this change",
+        max_length=30,
+        blank=True,
+        choices=ChangeSize.choices,
+        help_text="For the public change log, when this update is approved.",
+    )
+    change_summary = models.CharField(
+        "what changed, in one line",
+        max_length=200,
+        blank=True,
+        help_text="For the public change log, e.g. “Adds the 2024 trial of lutetium-177 dotatate.” Plain words.",
+    )
     # Optimistic locking: bumped on every save from the admin.
     lock_version = models.PositiveIntegerField(default=0, editable=False)
 
@@ -345,6 +369,11 @@ class Citation(models.Model):
         max_length=60,
         validators=[CITATION_KEY_VALIDATOR],
         help_text="Short name used in the text as [@key], e.g. “nccn2018”.",
+    )
+    retraction_noted = models.BooleanField(
+        "text says it is retracted",
+        default=False,
+        help_text="For a retracted paper: tick once the text tells readers it was retracted (and why it is still cited).",
     )
 
     class Meta:
@@ -507,3 +536,39 @@ class FollowUpQuestion(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+
+class ChangeLogEntry(RecordModel):
+    """One line of an article's public change log: a revision that went live on approval."""
+
+    record_kind = "A change log entry, part of the public record,"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="change_log")
+    revision = models.OneToOneField(ArticleRevision, on_delete=models.PROTECT, related_name="change_log_entry")
+    went_live = models.DateTimeField()
+    reviewer = models.CharField(max_length=300, help_text="The approving board member, as shown on the page.")
+    size = models.CharField(max_length=30, choices=ChangeSize.choices, blank=True)
+    summary = models.CharField(max_length=200, blank=True)
+    first_publication = models.BooleanField(default=False)
+    evidence_current_through = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-went_live", "-id"]
+        verbose_name_plural = "change log entries"
+        indexes = [models.Index(fields=["article", "-went_live"], name="changelog_article_idx")]
+
+    def __str__(self):
+        return f"{self.went_live:%Y-%m-%d}: {self.summary or self.get_size_display()}"
+
+    @property
+    def is_major(self):
+        return self.size == ChangeSize.RECOMMENDATION
+
+    @property
+    def headline(self):
+        """The entry in a few words: the editor's line, else the kind of change."""
+        if self.summary:
+            return self.summary
+        if self.first_publication:
+            return "First published after review."
+        return f"{self.get_size_display()}."

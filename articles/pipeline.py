@@ -24,6 +24,8 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from . import grades
+
 ALLOWED_TAGS = frozenset(
     {
         "p", "br", "hr", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "b", "i",
@@ -46,6 +48,11 @@ CITATION_IN_GROUP = re.compile(r"@(" + CITATION_KEY + r")")
 
 EXTERNAL_LINK_REL = "nofollow noopener"
 
+# Grade badges go in after sanitising, where their placeholders (characters no editor can type:
+# grades.protect removes them from editors' text) ended up; none may survive inside an attribute.
+_GRADE_MARKS = re.compile(f"[{grades.OPEN}{grades.CLOSE}]")
+
+
 def is_external(href):
     """True for a link that leaves the site: any scheme, or a host (//host, and /\\host as browsers read it)."""
     # Browsers drop tabs and newlines inside URLs and read backslashes as slashes.
@@ -60,12 +67,14 @@ def is_external(href):
 
 
 class _SiteMarkup(Filter):
-    """After sanitising: external links get rel="nofollow noopener"."""
+    """After sanitising: external links get rel="nofollow noopener"; no grade placeholder survives in an attribute."""
 
     def __iter__(self):
         for token in super().__iter__():
             if token["type"] in ("StartTag", "EmptyTag"):
                 attributes = token["data"]
+                for name, value in list(attributes.items()):
+                    attributes[name] = _GRADE_MARKS.sub("", value)
                 href = attributes.get((None, "href"))
                 if token["name"] == "a" and href is not None and is_external(href):
                     attributes[(None, "rel")] = EXTERNAL_LINK_REL
@@ -250,10 +259,11 @@ def render_section(text, numbering, known_keys):
     Unknown keys are left as the editor typed them (escaped) and reported. The citation
     markup is ours and is put in after sanitising, numbered in the order readers meet it.
     """
+    text, badges = grades.protect(text or "")  # {grade=1B by=NCCN} badges go in after sanitising
     nonce = "qacite" + secrets.token_hex(8) + "n"
     groups, unknown = [], []
     md = _markdown()
     _CitationExtension(nonce=nonce, groups=groups, known_keys=known_keys, unknown=unknown).extendMarkdown(md)
-    html = sanitize(md.convert(text or ""))
+    html = sanitize(md.convert(text))
     html = re.sub(re.escape(nonce) + r"(\d+)z", lambda m: _citation_html(groups[int(m.group(1))], numbering), html)
-    return html, unknown
+    return grades.insert_badges(html, badges), unknown

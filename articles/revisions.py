@@ -15,7 +15,7 @@ import textstat
 
 from django.utils.html import strip_tags
 
-from . import pipeline
+from . import grades, pipeline
 from .models import DEFAULT_AUDIENCE, PLAIN_LANGUAGE_AUDIENCES, AnswerSection, ArticleRevision, Audience, Citation
 
 
@@ -85,7 +85,10 @@ def render_page(content, references_by_key, audience):
         html, unknown = pipeline.render_section(text, numbering, known_keys=references_by_key)
         if unknown:
             raise CitationError(unknown)
-        sections.append({"kind": section["kind"], "heading": section["heading"], "anchor": _section_anchor(section["kind"]), "html": html})
+        sections.append({
+            "kind": section["kind"], "heading": section["heading"], "anchor": _section_anchor(section["kind"]), "html": html,
+            "grades": grades.graded_statements(text),  # for the page's legend and structured data
+        })
     references = [
         {
             "number": number,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import changelog, views
 
 app_name = "articles"
 
@@ -10,5 +10,8 @@ urlpatterns = [
     path("personalize/", views.personalize, name="personalize"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
     path("articles/<slug:slug>/follow-up/", views.follow_up, name="follow-up"),
+    path("articles/<slug:slug>/changes/", changelog.article_changes, name="changes"),
+    path("articles/<slug:slug>/changes/feed/", changelog.ArticleChangeLogFeed(), name="changes-feed"),
+    path("changes/feed/", changelog.ChangeLogFeed(), name="changes-feed-all"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
 ]

@@ -11,6 +11,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from . import evidence
 from . import search as engine
 from . import structured_data
 from .audience import COOKIE_MAX_AGE, COOKIE_NAME, audience_of
@@ -63,7 +64,7 @@ def article_detail(request, slug, *, follow_up_form=None, follow_up_sent=None, h
     article = get_object_or_404(
         Article.objects.visible_to(request.user).select_related(
             "published_topic", "published_revision", "current_revision", "last_reviewed_by__board_member"  # the reviewer link
-        ),
+        ).annotate(**evidence.page_annotations()),  # "What changed" and retraction flags, in this one query
         slug=slug,
     )
     audience = audience_of(request)

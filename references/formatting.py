@@ -45,6 +45,8 @@ def ama_html(ref):
         links.append(format_html('doi:<a href="{}" rel="noopener">{}</a>', ref.doi_url, ref.doi))
     if ref.pmid:
         links.append(format_html('PMID: <a href="{}" rel="noopener">{}</a>', ref.pubmed_url, ref.pmid))
+    if getattr(ref, "pmcid", ""):
+        links.append(format_html('PMCID: <a href="{}" rel="noopener">{}</a>', ref.pmc_url, ref.pmcid))
     if ref.url and not (ref.doi or ref.pmid) and ref.url.lower().startswith(SAFE_URL_SCHEMES):
         accessed = f" Accessed {ref.accessed:%B} {ref.accessed.day}, {ref.accessed.year}." if ref.accessed else ""
         links.append(format_html('<a href="{}" rel="noopener">{}</a>{}', ref.url, ref.url, accessed))

@@ -12,6 +12,7 @@ from qa_site.text import no_control_characters
 from . import formatting
 
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
+PMCID_PATTERN = re.compile(r"^PMC\d+$")
 DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:")
 
 
@@ -82,6 +83,27 @@ class Reference(models.Model):
         help_text="Link to the source page (http or https), if it is on the web.",
     )
     accessed = models.DateField(null=True, blank=True, help_text="For web pages: the date the page was read.")
+    pmcid = models.CharField(
+        "PMCID", max_length=20, blank=True, help_text="PubMed Central identifier, e.g. “PMC1234567”, only if verified."
+    )
+    # Retraction: set by an editor (or a Retraction Watch CSV the editor supplies), never looked up.
+    is_retracted = models.BooleanField(
+        "retracted",
+        default=False,
+        help_text="Tick when the paper has been retracted. Readers see it flagged; an article citing it cannot be "
+        "approved until its citation says so.",
+    )
+    retraction_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Where the retraction is recorded, e.g. the retraction notice’s DOI or the journal’s notice.",
+    )
+    # Link check: written by `manage.py check_reference_links`, never by hand.
+    link_checked_at = models.DateTimeField("link last checked", null=True, blank=True, editable=False)
+    link_status = models.PositiveSmallIntegerField(
+        "link HTTP status", null=True, blank=True, editable=False, help_text="Final HTTP status of the last check."
+    )
+    link_error = models.CharField("link problem", max_length=200, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -102,22 +124,35 @@ class Reference(models.Model):
     def clean(self):
         self.doi = normalize_doi(self.doi)
         self.pmid = (self.pmid or "").strip()
+        self.pmcid = (self.pmcid or "").strip().upper()
         errors = {}
         if self.doi and not DOI_PATTERN.match(self.doi):
             errors["doi"] = "A DOI starts with “10.” followed by a registrant code, a slash and a suffix."
         if self.pmid and not self.pmid.isdigit():
             errors["pmid"] = "A PMID is digits only."
+        if self.pmcid and not PMCID_PATTERN.match(self.pmcid):
+            errors["pmcid"] = "A PMCID is “PMC” followed by digits, e.g. “PMC1234567”."
         if errors:
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         self.doi = normalize_doi(self.doi)
         self.pmid = (self.pmid or "").strip()
+        self.pmcid = (self.pmcid or "").strip().upper()
         super().save(*args, **kwargs)
 
     @property
     def doi_url(self):
         return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def link_is_broken(self):
+        """The last check found the URL dead (4xx/5xx, or no answer)."""
+        return self.link_checked_at is not None and (self.link_status is None or self.link_status >= 400)
+
+    @property
+    def pmc_url(self):
+        return f"https://www.ncbi.nlm.nih.gov/pmc/articles/{self.pmcid}/" if self.pmcid else ""
 
     @property
     def pubmed_url(self):

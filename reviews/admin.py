@@ -1,5 +1,7 @@
 """The admin as the workflow screen: status, review holder, move buttons, history, diff, edit locking."""
 
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -192,6 +194,17 @@ class ReviewDueFilter(admin.SimpleListFilter):
         return queryset
 
 
+def parse_month(value: str):
+    """“2026-11” (an <input type=month>) as the month's first day; blank means the approval month."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(f"{value}-01")
+    except ValueError:
+        raise ValueError(f"“{value[:20]}” is not a month: give it as YYYY-MM, e.g. 2026-11.") from None
+
+
 @admin.register(Article)
 class ReviewedArticleAdmin(ArticleAdmin):
     """ArticleAdmin plus the review workflow (the parent stays in charge of content editing)."""
@@ -306,8 +319,15 @@ class ReviewedArticleAdmin(ArticleAdmin):
             self.message_user(request, "Unknown review move.", messages.ERROR)
             return HttpResponseRedirect(change_url)
         comment = request.POST.get("comment", "")
+        options = {}
+        if move == "approve":
+            try:
+                options["evidence_through"] = parse_month(request.POST.get("evidence_through", ""))
+            except ValueError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return HttpResponseRedirect(change_url)
         try:
-            article = function(article=article, user=request.user, comment=comment)
+            article = function(article=article, user=request.user, comment=comment, **options)
         except services.WorkflowError as error:
             self.message_user(request, str(error), messages.ERROR)
         else:
@@ -365,6 +385,10 @@ class ReviewedArticleAdmin(ArticleAdmin):
                 "diff_base": base,
                 "diff_base_kind": base_kind,
                 "public_url": article.get_absolute_url(),
+                # Approval asks for the evidence month and shows what the change log will say.
+                "this_month": timezone.localdate().strftime("%Y-%m"),
+                "change_note": (article.get_change_size_display(), article.change_summary),
+                "retracted": services.unnoted_retractions(article) if article.current_revision_id else [],
             }
         }
 

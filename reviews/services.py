@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, ArticleRevision, Status
+from articles.models import Article, ArticleRevision, ChangeLogEntry, Citation, Status
 from articles.revisions import build_revision
 from articles.signals import publication_changed
 
@@ -336,21 +336,88 @@ def article_request_changes(*, article: Article, user, comment: str) -> Article:
     return _move("request_changes", article=article, user=user, comment=comment)
 
 
+class RetractedReferenceError(CannotApprove):
+    """The revision cites a retracted paper and its text does not say so."""
+
+
+class EvidenceDateError(WorkflowError):
+    """The "evidence current through" month is not a month that has begun."""
+
+
+def evidence_month(evidence_through, today: datetime.date) -> datetime.date:
+    """The confirmed month as its first day; the approval month when none was given."""
+    month = (evidence_through or today).replace(day=1)
+    if month > today.replace(day=1):
+        raise EvidenceDateError(
+            f"Evidence cannot be current through {month:%B %Y}: that month has not begun. Use {today:%B %Y} or earlier."
+        )
+    if month.year < 1950:
+        raise EvidenceDateError("Give the month up to which the literature was searched, e.g. this month.")
+    return month
+
+
+def unnoted_retractions(article: Article) -> list:
+    """Citations of the revision under review whose paper is retracted and whose text does not say so."""
+    ids = [c["reference_id"] for c in article.current_revision.source.get("citations", [])]
+    return list(
+        Citation.objects.filter(article=article, reference_id__in=ids, reference__is_retracted=True, retraction_noted=False)
+        .select_related("reference")
+        .order_by("key")
+    )
+
+
+def _log_change(article: Article, previous_live_id) -> None:
+    """A change log entry for a revision that has just gone live; the editor's note is then cleared."""
+    if article.live_revision_id is None or article.live_revision_id == previous_live_id:
+        return  # a periodic review re-approved the text readers already had: nothing changed for them
+    ChangeLogEntry.objects.create(
+        article=article,
+        revision_id=article.live_revision_id,
+        went_live=article.last_reviewed_at,
+        reviewer=article.last_reviewed_by_display,
+        size=article.change_size,
+        summary=article.change_summary,
+        first_publication=previous_live_id is None,
+        evidence_current_through=article.evidence_current_through,
+    )
+    Article.objects.filter(pk=article.pk).update(change_size="", change_summary="")
+    article.change_size = article.change_summary = ""
+
+
 @transaction.atomic
-def article_approve(*, article: Article, user, comment: str = "") -> Article:
-    """A board member approves the revision under review, which becomes the one readers see."""
+def article_approve(
+    *, article: Article, user, comment: str = "", evidence_through: datetime.date | None = None
+) -> Article:
+    """A board member approves the revision under review, which becomes the one readers see.
+
+    The reviewer confirms the month the evidence is current through (default: this month); a
+    revision citing a retracted paper whose text does not say so cannot be approved.
+    """
+    previous_live = {}
 
     def review_fields(locked):
         now = timezone.now()
+        month = evidence_month(evidence_through, timezone.localdate(now))
+        retracted = unnoted_retractions(locked)
+        if retracted:
+            names = "; ".join(f"[@{c.key}] “{c.reference.title}”" for c in retracted)
+            raise RetractedReferenceError(
+                f"The text cites a retracted paper without saying so: {names}. Say in the text that it was retracted "
+                "and tick “text says it is retracted” on its citation, or remove the citation."
+            )
+        previous_live["id"] = locked.live_revision_id
         return {
             "live_revision_id": locked.current_revision_id,
             "last_reviewed_at": now,
             "last_reviewed_by": user,
             "last_reviewed_by_display": permissions.board_member_of(user).display_name,
             "next_review_due": next_review_due(timezone.localdate(now)),
+            "evidence_current_through": month,
         }
 
-    return _move("approve", article=article, user=user, comment=comment, fields=review_fields)
+    article = _move("approve", article=article, user=user, comment=comment, fields=review_fields)
+    _log_change(article, previous_live["id"])
+    return article
 
 
 # --- The board. ---

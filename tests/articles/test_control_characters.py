@@ -78,7 +78,7 @@ def test_admin_forms_refuse_control_characters(client, editor, url, data, model)
 
 def test_follow_up_with_a_control_character_is_refused_with_the_text_kept(client):
     article = make_approved_article("What causes migraine?", guidelines="Triggers.")
-    response = client.post(f"/articles/{article.slug}/follow-up/", {"text": "Is it\x01 genetic, doctor?", "website": ""})
+    response = client.post(f"/articles/{article.slug}/follow-up/", {"text": "Is it\x01 genetic, doctor?", "website": ""}, HTTP_ORIGIN="http://testserver")
     assert response.status_code == 400
     html = response.content.decode()
     assert MESSAGE in html
