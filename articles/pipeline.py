@@ -119,11 +119,6 @@ def sanitize(html):
     return cleaner.clean(html)
 
 
-def markdown_to_html(text):
-    """Markdown to sanitised HTML, with no citation handling."""
-    return sanitize(_markdown().convert(text or ""))
-
-
 def cited_keys(text):
     """Every citation key in the text, in order of use (repeats kept)."""
     keys = []

@@ -1,15 +1,16 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from . import evidence
 from . import search as engine
@@ -21,7 +22,7 @@ from .http_cache import public_page, same_origin_only
 from .related import related_for
 from .forms import AudienceForm, FollowUpForm
 from .matching import follow_up_matches
-from .models import Article, Audience, Status, Topic
+from .models import Article, Audience, FollowUpQuestion, Status, Topic
 
 SEARCH_PAGE_SIZE = 10
 
@@ -96,11 +97,17 @@ def article_detail(request, slug, *, follow_up_form=None, follow_up_sent=None, h
     return response
 
 
+FOLLOW_UP_RESULT_SALT = "articles.follow_up.result"
+FOLLOW_UP_RESULT_DAYS = 1  # how long the link to "your question was sent" keeps working
+
+
 @same_origin_only  # no per-reader CSRF token on public pages: the form must come from this site
-@require_POST
+@require_http_methods(["GET", "POST"])
 def follow_up(request, slug):
-    """Store a reader's follow-up question and show the public articles that best answer it."""
+    """Store a reader's follow-up question, then send them to its result page (POST/redirect/GET)."""
     article = get_object_or_404(Article.objects.public(), slug=slug)
+    if request.method == "GET":  # a reopened or bookmarked form address: the article's question box
+        return HttpResponseRedirect(article.get_absolute_url() + "#follow-up")
     form = FollowUpForm(request.POST)
     if not form.is_valid():
         return article_detail(request, slug, follow_up_form=form, http_status=400)
@@ -124,9 +131,26 @@ def follow_up(request, slug):
             "Please try again later: your question is kept below so you can copy it.",
         )
         return article_detail(request, slug, follow_up_form=form, http_status=429)
-    answer = follow_up_matches(text, exclude=[article.pk], limit=5)
+    token = signing.dumps(question.pk, salt=FOLLOW_UP_RESULT_SALT)
+    # Reloading the result shows it again instead of sending the question twice.
+    return HttpResponseRedirect(reverse("articles:follow-up-sent", args=[slug, token]) + "#follow-up")
+
+
+def follow_up_sent(request, slug, token):
+    """The reader's own result: their question and the articles that best answer it (never cached, not indexed)."""
+    try:
+        pk = signing.loads(token, salt=FOLLOW_UP_RESULT_SALT, max_age=FOLLOW_UP_RESULT_DAYS * 24 * 3600)
+    except signing.BadSignature:
+        raise Http404("This link has expired or is not one of ours.") from None
+    question = get_object_or_404(FollowUpQuestion.objects.select_related("article"), pk=pk, article__slug=slug)
+    answer = follow_up_matches(question.text, exclude=[question.article_id], limit=5)
     sent = {"question": question, "matches": answer.articles, "understood": answer}
-    return article_detail(request, slug, follow_up_sent=sent)
+    response = article_detail(request, slug, follow_up_sent=sent)
+    response.public_cache = None  # the reader's own answer: no shared cache may hold it
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def _safe_next(request, url):

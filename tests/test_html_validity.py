@@ -53,7 +53,7 @@ def test_every_public_page_and_stylesheet_is_valid(client):
         paths.append(SAVED / f"{name}.html")
         paths[-1].write_bytes(response.content)
     client.cookies.pop("audience", None)
-    sent = client.post(article.get_absolute_url() + "follow-up/", {"text": FOLLOW_UP_TEXT}, HTTP_ORIGIN="http://testserver")
+    sent = client.post(article.get_absolute_url() + "follow-up/", {"text": FOLLOW_UP_TEXT}, HTTP_ORIGIN="http://testserver", follow=True)
     assert "Your question was sent to our editors" in sent.content.decode()
     paths.append(SAVED / "follow-up-result.html")
     paths[-1].write_bytes(sent.content)

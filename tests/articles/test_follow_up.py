@@ -18,7 +18,7 @@ def article():
 
 def ask(client, article, text, ip="10.0.0.1"):
     """Send a follow-up question from the given client address."""
-    return client.post(f"/articles/{article.slug}/follow-up/", {"text": text, "website": ""}, REMOTE_ADDR=ip, HTTP_ORIGIN="http://testserver")
+    return client.post(f"/articles/{article.slug}/follow-up/", {"text": text, "website": ""}, REMOTE_ADDR=ip, HTTP_ORIGIN="http://testserver", follow=True)
 
 
 def test_a_question_is_stored_with_article_audience_and_time(client, article):
@@ -139,7 +139,8 @@ def test_a_question_sent_from_another_site_is_refused(article, headers):
 def test_a_question_sent_from_the_site_needs_no_token(article, headers):
     """The site's own page posts without any CSRF token or cookie, and the reader's answer is never cached."""
     response = Client(enforce_csrf_checks=True).post(
-        f"/articles/{article.slug}/follow-up/", {"text": "A question from the article page?", "website": ""}, **headers
+        f"/articles/{article.slug}/follow-up/", {"text": "A question from the article page?", "website": ""}, **headers,
+        follow=True,
     )
     assert response.status_code == 200
     assert "Your question was sent to our editors" in response.content.decode()
@@ -147,9 +148,12 @@ def test_a_question_sent_from_the_site_needs_no_token(article, headers):
     assert FollowUpQuestion.objects.count() == 1
 
 
-def test_get_is_not_allowed_and_drafts_take_no_questions(client):
+def test_reopening_the_form_address_leads_to_the_question_box_and_drafts_take_no_questions(client, article):
+    """A GET of the form's address (reopened, bookmarked) leads to the article's question box, not an empty 405."""
+    response = client.get(f"/articles/{article.slug}/follow-up/")
+    assert response.status_code == 302 and response["Location"] == article.get_absolute_url() + "#follow-up"
     draft = make_article("Private draft?", status=Status.DRAFT, guidelines="Draft.")
-    assert client.get(f"/articles/{draft.slug}/follow-up/").status_code == 405
+    assert client.get(f"/articles/{draft.slug}/follow-up/").status_code == 404
     assert ask(client, draft, "Can I ask about a private draft?").status_code == 404
 
 
@@ -216,7 +220,7 @@ def test_behind_a_proxy_readers_are_counted_by_the_address_it_forwards(client, a
             HTTP_X_REAL_IP="203.0.113.7",
             HTTP_ORIGIN="http://testserver",
         )
-        assert response.status_code == 200
+        assert response.status_code == 302  # stored: to the result page
     other = client.post(
         f"/articles/{article.slug}/follow-up/",
         {"text": "Another reader asks about migraine?", "website": ""},
@@ -224,7 +228,7 @@ def test_behind_a_proxy_readers_are_counted_by_the_address_it_forwards(client, a
         HTTP_X_REAL_IP="198.51.100.9",
         HTTP_ORIGIN="http://testserver",
     )
-    assert other.status_code == 200
+    assert other.status_code == 302
 
 
 @override_settings(FOLLOW_UP_RATE_LIMIT=5, FOLLOW_UP_SITE_RATE_LIMIT=12)
@@ -270,3 +274,17 @@ def test_purge_deletes_old_triaged_questions_and_keeps_new_ones(article):
     remaining = set(FollowUpQuestion.objects.values_list("text", flat=True))
     assert remaining == {"old new question?", "recent new question?", "recent answered question?", "recent dismissed question?"}
     assert set(FollowUpQuestion.objects.values_list("client_hash", flat=True)) == {""}  # only needed to count the last hour
+
+
+def test_the_result_is_post_redirect_get_private_and_reloadable(client, article):
+    """After sending, the reader lands on their result; reloading shows it again and stores nothing twice."""
+    response = ask(client, article, "Can stress trigger a migraine in children?")
+    (result_url, status), = response.redirect_chain
+    assert status == 302 and "/follow-up/" in result_url and result_url.endswith("#follow-up")
+    again = client.get(result_url.split("#")[0])
+    assert again.status_code == 200 and "Your question was sent to our editors" in again.content.decode()
+    assert "no-store" in again["Cache-Control"] and "private" in again["Cache-Control"]
+    assert again["X-Robots-Tag"] == "noindex"
+    assert FollowUpQuestion.objects.count() == 1
+    tampered = result_url.split("#")[0].rstrip("/") + "x/"
+    assert client.get(tampered).status_code == 404

@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 
 from articles.medquad import answer_to_markdown
 from articles.models import Article, ArticleRevision, Status
-from articles.pipeline import markdown_to_html
 from references.models import Reference
+from tests.rendering import markdown_to_html
 
 pytestmark = pytest.mark.django_db
 

@@ -43,6 +43,7 @@ def surfaces(reader, article, linking, old_topic, new_topic, audience=None):
         {"text": "Is a gout flare or podagra attack caused by urate crystals?", "website": ""},
         REMOTE_ADDR=f"10.9.{len(audience or '')}.{Article.objects.count()}",
         HTTP_ORIGIN="http://testserver",
+        follow=True,  # to the result page (POST/redirect/GET)
     )
     matches = text_of(follow_up)
     return {

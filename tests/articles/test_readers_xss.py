@@ -87,7 +87,7 @@ def test_every_payload_as_a_follow_up_question_is_inert(client, xss_payloads, ho
     assert sum(q.count("\n") + 1 for q in questions) >= len(xss_payloads)
     for question in questions:
         for honeypot in ("", "filled by a bot"):
-            response = client.post(url, {"text": question, "website": honeypot}, HTTP_ORIGIN="http://testserver")
+            response = client.post(url, {"text": question, "website": honeypot}, HTTP_ORIGIN="http://testserver", follow=True)
             assert response.status_code in (200, 400), question
             problems = active_content(reflected_part(response.content.decode(), '<section class="follow-up"'))
             if problems:

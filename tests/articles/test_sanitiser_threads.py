@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from articles import pipeline
+from tests.rendering import markdown_to_html
 
 pytestmark = pytest.mark.once
 
@@ -26,7 +27,7 @@ def distinct_text(n):
 def test_concurrent_renderings_equal_single_threaded_ones():
     """Many threads rendering distinct texts each get exactly the single-threaded output, and no error."""
     texts = [distinct_text(n) for n in range(TEXTS)]
-    expected = [pipeline.markdown_to_html(text) for text in texts]
+    expected = [markdown_to_html(text) for text in texts]
     assert all(f"Paragraph <strong>{n}</strong>" in html for n, html in enumerate(expected))
 
     # Switch threads as often as possible, as a busy server would at the worst moment.
@@ -34,7 +35,7 @@ def test_concurrent_renderings_equal_single_threaded_ones():
     sys.setswitchinterval(1e-4)
     try:
         with ThreadPoolExecutor(max_workers=THREADS) as pool:
-            futures = [pool.submit(pipeline.markdown_to_html, texts[n % TEXTS]) for n in range(TEXTS * 3)]
+            futures = [pool.submit(markdown_to_html, texts[n % TEXTS]) for n in range(TEXTS * 3)]
             results = []
             for n, future in enumerate(futures):
                 try:

@@ -6,6 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from articles import pipeline
+from tests.rendering import markdown_to_html
 from tests.factories import make_article
 
 SPOOFS = [
@@ -31,7 +32,7 @@ def attributes_of(html, name):
 @pytest.mark.parametrize("markup", SPOOFS)
 def test_editor_markup_keeps_no_class_id_or_style(markup):
     """Whatever an editor types, the rendered text carries none of the site's classes, ids or styles."""
-    html = pipeline.markdown_to_html(f"Before.\n\n{markup}\n\nAfter.")
+    html = markdown_to_html(f"Before.\n\n{markup}\n\nAfter.")
     assert attributes_of(html, "class") == []
     assert attributes_of(html, "id") == []
     assert attributes_of(html, "style") == []
@@ -66,7 +67,7 @@ def test_only_the_site_adds_citation_markup():
 )
 def test_external_links_get_nofollow_noopener(href, rel):
     """Links that leave the site say so to search engines and cannot reach back through window.opener."""
-    html = pipeline.markdown_to_html(f'See <a href="{href}" rel="opener follow">this</a>.')
+    html = markdown_to_html(f'See <a href="{href}" rel="opener follow">this</a>.')
     link = BeautifulSoup(html, "html5lib").find("a")
     assert link["href"] == href
     assert (" ".join(link["rel"]) if link.has_attr("rel") else None) == rel

@@ -261,7 +261,7 @@ def test_hostile_input_gets_a_sensible_answer_and_no_error(library, text):
 
 
 def ask(client, article, text):
-    return client.post(f"/articles/{article.slug}/follow-up/", {"text": text, "website": ""}, REMOTE_ADDR="10.0.0.9", HTTP_ORIGIN="http://testserver")
+    return client.post(f"/articles/{article.slug}/follow-up/", {"text": text, "website": ""}, REMOTE_ADDR="10.0.0.9", HTTP_ORIGIN="http://testserver", follow=True)
 
 
 def test_the_reader_sees_the_right_article_first_with_a_plain_explanation(client, library):

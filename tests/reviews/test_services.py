@@ -14,17 +14,21 @@ pytestmark = pytest.mark.django_db
 
 MOVES = {
     "submit": services.article_submit,
+    "resubmit": services.article_resubmit,  # answers a request for changes: none is open in this table
     "start_review": services.article_start_review,
+    "take_over": services.article_take_over,  # of a review someone else holds: here the role holds it
     "request_changes": services.article_request_changes,
     "approve": services.article_approve,
 }
 TARGET = {
     "submit": Status.SUBMITTED,
+    "resubmit": Status.SUBMITTED,
+    "take_over": Status.UNDER_REVIEW,
     "start_review": Status.UNDER_REVIEW,
     "request_changes": Status.SUBMITTED,
     "approve": Status.APPROVED,
 }
-ROLES = ["editor", "reviewer", "superuser", "staff without role"]
+ROLES = ["editor", "reviewer", "superuser", "board administrator", "staff without role"]
 STATES = [Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED]
 # The whole table: the (role, move, state) triples that succeed. Everything else is refused.
 ALLOWED = {
@@ -49,6 +53,11 @@ def make_role(role):
         return make_reviewer()
     if role == "superuser":
         return make_reviewer(superuser=True)
+    if role == "board administrator":
+        from tests.factories import ensure_review_groups
+
+        ensure_review_groups()
+        return make_user(groups=["Board administrators"])
     return make_user()
 
 
