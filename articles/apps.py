@@ -7,7 +7,6 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         # Receivers of articles.signals.publication_changed, called in this order: the published copy,
-        # then the stored related questions (they read it), the page cache and purges; and the focus
-        # dictionary kept in step with editors' saves.
+        # then the stored related questions and the focus dictionary (they read it), the page cache and purges.
         from . import publishing  # noqa: F401  isort: skip
         from . import cache, purge, related, understanding  # noqa: F401

@@ -29,7 +29,6 @@ from references.models import Reference
 from .medquad import MEDQUAD_KEY, MEDQUAD_REFERENCE, SOURCE_KEY, MedQuADEntry
 from .models import AnswerSection, Article, ArticleRevision, Citation, Topic
 from .revisions import CitationError, content_hash, content_of, new_revision, render
-from .understanding import refresh_focus_names
 
 REQUIRED_FIELDS = ("source", "qid", "question", "answer", "url")
 
@@ -264,7 +263,6 @@ class MedQuADImporter:
             changed_articles,
             ["question", "summary", "topic", "credit", "is_demo", "modified", "focus", "focus_synonyms", "question_type"],
         )
-        refresh_focus_names(new_articles + changed_articles)
 
         old_ids = [article.pk for article in existing.values()]
         sections, citations = self._write_sections_and_citations(items, articles, old_ids, sources)

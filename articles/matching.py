@@ -18,7 +18,7 @@ from .understanding import understand
 MAX_FOCI = 3
 MAX_CANDIDATES = 200  # articles per question considered for ranking (a focus has a handful)
 # What a match needs: its link, its explanation and its tie-breaks (never the long body).
-SHOWN = ["pk", "slug", "focus", "question_type", "live_revision_id", engine.QUESTION_COLUMN]
+SHOWN = ["pk", "slug", "published_focus", "published_question_type", "live_revision_id", engine.QUESTION_COLUMN]
 MAX_POOL = 500  # articles ranked by the any-word full-text fallback, so its cost does not grow with the site
 
 
@@ -46,8 +46,9 @@ def _overlap(terms, text):
 
 
 def _reason(article):
-    label = QuestionType(article.question_type).label if article.question_type in QuestionType.values else ""
-    return f"About {article.focus}: {label}" if label else f"About {article.focus}"
+    kind = article.published_question_type
+    label = QuestionType(kind).label if kind in QuestionType.values else ""
+    return f"About {article.published_focus}: {label}" if label else f"About {article.published_focus}"
 
 
 def follow_up_matches(text, *, exclude=(), limit=5):
@@ -67,7 +68,7 @@ def follow_up_matches(text, *, exclude=(), limit=5):
             focus_index = next(i for i, f in enumerate(foci) if article.pk in f.article_ids)
             wanted = asked or QuestionType.INFORMATION  # no kind asked: what it is comes first
             return (
-                article.question_type != wanted,
+                article.published_question_type != wanted,
                 focus_index,
                 -_overlap(understood.terms, getattr(article, engine.QUESTION_COLUMN)),
                 article.live_revision_id is None,  # reviewed answers before pending ones
@@ -80,7 +81,7 @@ def follow_up_matches(text, *, exclude=(), limit=5):
         answer.articles = candidates[:limit]
         if answer.articles:
             primary = next((a for a in candidates if a.pk in foci[0].article_ids), answer.articles[0])
-            answer.focus = primary.focus
+            answer.focus = primary.published_focus
     if len(answer.articles) < limit and understood.terms:
         answer.articles += _full_text(understood, exclude + [a.pk for a in answer.articles], limit - len(answer.articles), any_word=not foci)
     return answer

@@ -114,6 +114,7 @@ WORKFLOW_FIELDS = (
 PUBLISHED_FIELDS = (
     "published_revision", "published_at", "published_question", "published_summary", "published_body",
     "published_topic", "published_is_demo", "published_has_answer",
+    "published_focus", "published_focus_synonyms", "published_question_type",
 )  # fmt: skip
 
 
@@ -236,6 +237,10 @@ class Article(models.Model):
     published_has_answer = models.BooleanField(
         default=False, editable=False, help_text="The published revision has answer sections (not just a question)."
     )
+    # What follow-up matching reads and tells the reader ("About Deep Vein Thrombosis: causes").
+    published_focus = models.CharField(max_length=200, blank=True, editable=False)
+    published_focus_synonyms = models.TextField(blank=True, editable=False)
+    published_question_type = models.CharField(max_length=30, choices=QuestionType.choices, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -494,7 +499,7 @@ class ArticleRevision(RecordModel):
 class FocusName(models.Model):
     """One name an article's focus goes by (its focus or a synonym), normalised, for follow-up matching.
 
-    Derived from Article.focus and Article.focus_synonyms by articles.understanding.refresh_focus_names.
+    Derived from the published focus and synonyms (never the working copy) by articles.understanding.refresh_focus_names.
     """
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="focus_names")

@@ -50,6 +50,7 @@ def published_fields(revision, topic_ids):
         return {
             "published_revision": None, "published_question": "", "published_summary": "", "published_body": "",
             "published_topic_id": None, "published_is_demo": False, "published_has_answer": False,
+            "published_focus": "", "published_focus_synonyms": "", "published_question_type": "",
         }  # fmt: skip
     topic_id = revision.source.get("topic_id")
     return {
@@ -60,6 +61,10 @@ def published_fields(revision, topic_ids):
         "published_topic_id": topic_id if topic_id in topic_ids else None,
         "published_is_demo": bool(revision.source.get("is_demo", False)),
         "published_has_answer": revision.has_answer,
+        # Revisions saved before the focus was reviewed content do not hold it (migration 0016 filled them).
+        "published_focus": revision.source.get("focus", ""),
+        "published_focus_synonyms": revision.source.get("focus_synonyms", ""),
+        "published_question_type": revision.source.get("question_type", ""),
     }
 
 
@@ -73,6 +78,7 @@ def _published_revision(article):
 FIELDS = [
     "published_revision", "published_at", "published_question", "published_summary", "published_body",
     "published_topic", "published_is_demo", "published_has_answer",
+    "published_focus", "published_focus_synonyms", "published_question_type",
 ]  # fmt: skip
 
 

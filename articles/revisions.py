@@ -48,6 +48,10 @@ def content_of(article, sections=None, citations=None):
         # Readers see these too, so they are content: changing them goes through review like the text.
         "topic_id": article.topic_id,
         "is_demo": bool(article.is_demo),
+        # What follow-up matching recognises and tells readers ("About DVT: causes").
+        "focus": article.focus.strip(),
+        "focus_synonyms": "\n".join(line.strip() for line in article.focus_synonyms.splitlines() if line.strip()),
+        "question_type": article.question_type,
         "sections": [
             {"kind": s.kind, "heading": s.heading, "versions": {a: t.strip() for a, t in s.versions().items()}}
             for s in sorted(sections, key=lambda s: s.kind)

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Max
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from .lay_names import LAY_NAMES
 from .models import Article, FocusName, QuestionType
+from .signals import publication_changed
 
 MAX_TEXT = 2000  # longer text is cut: the question is near the start or the end, not in the middle
 MAX_NAME_WORDS = 8
@@ -119,29 +119,29 @@ def names_for(focus, synonyms=""):
 LAY_NAMES_BY_FOCUS = {normalise(focus): names for focus, names in LAY_NAMES.items()}
 
 
-def refresh_focus_names(articles):
-    """Rewrite the FocusName rows of these articles from their focus and synonyms."""
-    articles = [a for a in articles if a.pk]
-    if not articles:
+def refresh_focus_names(article_ids):
+    """Rewrite the FocusName rows of these articles from their *published* focus and synonyms.
+
+    A private draft, or an edited focus still under review, names nothing readers can be matched to.
+    """
+    article_ids = list(article_ids)
+    if not article_ids:
         return
-    FocusName.objects.filter(article_id__in=[a.pk for a in articles]).delete()
-    FocusName.objects.bulk_create(
-        [
-            FocusName(article_id=a.pk, name=name, is_abbreviation=abbreviation)
-            for a in articles
-            if a.focus
-            for name, abbreviation in names_for(a.focus, a.focus_synonyms)
-        ],
-        batch_size=2000,
-    )
+    published = Article.objects.public().filter(pk__in=article_ids).exclude(published_focus="")
+    rows = [
+        FocusName(article_id=pk, name=name, is_abbreviation=abbreviation)
+        for pk, focus, synonyms in published.values_list("pk", "published_focus", "published_focus_synonyms").iterator()
+        for name, abbreviation in names_for(focus, synonyms)
+    ]
+    for chunk in range(0, len(article_ids), 900):  # SQLite's limit on query parameters
+        FocusName.objects.filter(article_id__in=article_ids[chunk : chunk + 900]).delete()
+    FocusName.objects.bulk_create(rows, batch_size=2000)
 
 
-@receiver(post_save, sender=Article, dispatch_uid="articles.understanding.focus_changed")
-def _focus_changed(sender, instance, update_fields=None, raw=False, **kwargs):
-    # Editors change the focus in the admin; saves that cannot touch it cost nothing.
-    if raw or (update_fields is not None and not {"focus", "focus_synonyms"} & set(update_fields)):
-        return
-    refresh_focus_names([instance])
+@receiver(publication_changed, dispatch_uid="articles.understanding.publication_changed")
+def _published_state_changed(sender, article_ids, **kwargs):
+    # After articles.publishing (apps.py imports it first): the published focus is already copied.
+    refresh_focus_names(article_ids)
 
 
 # --- Recognising the focus ------------------------------------------------------------------------------------

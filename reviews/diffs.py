@@ -3,7 +3,7 @@
 import difflib
 import re
 
-from articles.models import Topic
+from articles.models import QuestionType, Topic
 
 
 def revision_lines(revision):
@@ -18,6 +18,13 @@ def revision_lines(revision):
     lines.append(f"Demo content label: {'shown' if source.get('is_demo') else 'not shown'}")
     if source.get("credit"):
         lines.append(f"Credit: {source['credit']}")
+    # Follow-up matching tells readers "About <focus>: <kind>", so these are reviewed like the text.
+    if source.get("focus"):
+        lines.append(f"Focus: {source['focus']}")
+    if source.get("focus_synonyms"):
+        lines.append(f"Other names for the focus: {'; '.join(source['focus_synonyms'].splitlines())}")
+    if source.get("question_type") in QuestionType.values:
+        lines.append(f"Kind of question: {QuestionType(source['question_type']).label}")
     for section in source.get("sections", []):
         for audience, text in section.get("versions", {}).items():
             lines.append("")

@@ -4,9 +4,10 @@ import pytest
 from django.db import connection
 
 from articles.matching import follow_up_matches
-from articles.models import FocusName, QuestionType
+from articles.models import FocusName, QuestionType, Status
+from reviews.diffs import revision_lines
 from articles.understanding import content_terms, names_for, question_sentences, recognise_foci, recognise_type, similarity
-from tests.factories import make_approved_article, make_article
+from tests.factories import approve_current, edit_article, make_approved_article, make_article
 
 DVT_NAMES = "DVT\nVenous thrombosis of the leg"
 
@@ -90,14 +91,28 @@ def test_the_longest_name_wins_over_a_shorter_one_inside_it(library):
     assert [f.name for f in foci] == ["diabetes type 2"]
 
 
-def test_editors_synonyms_feed_the_dictionary_and_follow_their_changes(library):
-    """Changing an article's synonyms in the admin changes what readers' questions find."""
+def test_editors_synonyms_reach_readers_only_once_approved(library):
+    """An edited focus is reviewed like the text: matching follows it after approval, not before."""
     article = library["dvt_causes"]
     assert FocusName.objects.filter(article=article, name="venous thrombosis of the leg").exists()
-    article.focus_synonyms = "Leg clot"
-    article.save()
+    edit_article(article, focus_synonyms="Leg clot", question_type="treatment")  # saved, waiting for review
+    assert not FocusName.objects.filter(article=article, name="leg clot").exists()
+    answer = follow_up_matches("what causes DVT", limit=1)
+    assert [(a.pk, a.match_reason) for a in answer.articles] == [(article.pk, "About Deep Vein Thrombosis: causes")]
+
+    approve_current(article)
     assert FocusName.objects.filter(article=article, name="leg clot").exists()
     assert not FocusName.objects.filter(article=article, name="venous thrombosis of the leg").exists()
+    assert follow_up_matches("how is a leg clot treated", limit=1).articles[0].match_reason == (
+        "About Deep Vein Thrombosis: treatment"
+    )
+
+
+def test_a_private_draft_names_no_focus(db):
+    """A draft never submitted is not public, so readers' questions cannot be matched to it."""
+    make_article("What causes gout?", status=Status.DRAFT, guidelines="Uric acid crystals.", focus="Gout", question_type="causes")
+    assert not FocusName.objects.filter(name="gout").exists()
+    assert follow_up_matches("what causes gout").articles == []
 
 
 @pytest.mark.once
@@ -295,6 +310,15 @@ def test_an_editor_gives_an_article_a_focus_and_synonyms_in_the_admin(client, li
     data = article_admin_data(article, focus="Ankle swelling", focus_synonyms="swollen ankles\npuffy feet", question_type="causes")
     response = client.post(f"/admin/articles/article/{article.pk}/change/", data)
     assert response.status_code == 302
+    # A change readers would see ("About Ankle swelling"), so the reviewer sees it in what changed…
+    article.refresh_from_db()
+    lines = revision_lines(article.current_revision)
+    assert "Focus: Ankle swelling" in lines and "Other names for the focus: swollen ankles; puffy feet" in lines
+    assert "Kind of question: causes" in lines
+    assert not FocusName.objects.filter(article=article).exists()
+    assert not any("Ankle swelling" in a.match_reason for a in follow_up_matches("puffy feet every night").articles)
+    # …and readers' questions find it by those names once approved.
+    approve_current(article)
     answer = follow_up_matches("Why are my feet so puffy? puffy feet every night", limit=1)
     assert questions(answer) == ["Why do ankles swell in the evening?"]
     assert answer.articles[0].match_reason == "About Ankle swelling: causes"
