@@ -13,11 +13,18 @@ Freshness: every stored page carries the site's *generation*, one number in the 
 that changes what readers see bumps it — ``articles.signals.publication_changed`` (approval, an
 update going live, withdrawal, topic change), a related-question link, a topic rename, a board
 member change (``reviews``), a search synonym — at once and again after the commit, so no reader re-stores the old
-page in between. A hit costs one ``get_many`` of the generation and the page; publishing is rare
-beside reading, so dropping every page at once is simpler than tracking which lists show what.
+page in between. Publishing is rare beside reading, so dropping every page at once is simpler
+than tracking which lists show what.
+
+Each process also keeps the pages it served last in memory (``_Recent``), tagged with the
+generation they were stored under: a hit then costs one small ``get`` of the generation from the
+shared cache and no page transfer. The generation is always read from the shared cache, so two
+servers never disagree about what is current; a local copy also expires with its shared one.
 """
 
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,6 +44,44 @@ MAX_KEY_URL = 300  # longer addresses (odd search queries) are served, never sto
 _KEPT_HEADERS = ("Content-Type", "Cache-Control", "Vary", "ETag", "Last-Modified", "Content-Language")
 
 
+class _Recent:
+    """The most recently served pages of this process, at most MAX_BYTES of them, thread-safe."""
+
+    MAX_BYTES = 32 * 1024 * 1024
+
+    def __init__(self):
+        self._pages, self._bytes, self._lock = OrderedDict(), 0, threading.Lock()
+
+    def get(self, key, generation):
+        with self._lock:
+            stored = self._pages.get(key)
+            if stored is None:
+                return None
+            if stored[0] != generation or stored[1] < time.monotonic():
+                self._drop(key)
+                return None
+            self._pages.move_to_end(key)
+            return stored[2]
+
+    def put(self, key, generation, page):
+        if generation == -1:
+            return  # the shared cache is unreachable: no publication could reach this copy
+        size = len(page[2])
+        with self._lock:
+            if key in self._pages:
+                self._drop(key)
+            self._pages[key] = (generation, time.monotonic() + settings.HTTP_CACHE_S_MAXAGE, page, size)
+            self._bytes += size
+            while self._bytes > self.MAX_BYTES and self._pages:
+                self._drop(next(iter(self._pages)))
+
+    def _drop(self, key):
+        self._bytes -= self._pages.pop(key)[3]
+
+
+_recent = _Recent()
+
+
 def page_key(request):
     """The cache key of one public page as one audience sees it."""
     return f"pages:{audience_of(request)}:{request.get_full_path()}"
@@ -45,6 +90,15 @@ def page_key(request):
 def bump_generation():
     """Make every stored page stale: what readers may see has changed."""
     cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def current_generation():
+    """The shared generation; a cache emptied or restarted starts a new one, so no old copy is served."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        generation = cache.get(GENERATION_KEY, -1)  # -1: the cache is unreachable, nothing matches it
+    return generation
 
 
 def pages_changed():
@@ -72,15 +126,20 @@ class PageCacheMiddleware:
         if not _lookup_allowed(request):
             return self.get_response(request)
         key = page_key(request)
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY, 0)
-        stored = found.get(key)
+        generation = current_generation()
+        page = _recent.get(key, generation)
+        if page is not None:
+            return self._replay(request, page)
+        stored = cache.get(key)
         if stored is not None and stored[0] == generation:
+            _recent.put(key, generation, stored)
             return self._replay(request, stored)
         response = self.get_response(request)
         if self._storable(request, response):
             headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
-            cache.set(key, (generation, headers, response.content), timeout=settings.HTTP_CACHE_S_MAXAGE)
+            page = (generation, headers, response.content)
+            cache.set(key, page, timeout=settings.HTTP_CACHE_S_MAXAGE)
+            _recent.put(key, generation, page)
             response["X-Page-Cache"] = "miss"
         return response
 

@@ -143,3 +143,34 @@ def test_a_board_member_change_shows_at_once():
     member.save()
     html = Client().get("/medical-advisory-board/").content.decode()
     assert "Dr New Name" in html and "Dr Old Name" not in html
+
+
+def test_a_process_copy_never_outlives_a_change_made_by_another_server():
+    """Each process keeps pages it served, but the generation in the shared cache decides: another
+    server's publication (it bumps the generation) or an emptied shared cache makes them stale."""
+    from django.core.cache import cache
+
+    from articles.cache import bump_generation
+
+    article = make_approved_article(guidelines="First answer.")
+    Client().get(article.get_absolute_url())
+    assert Client().get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+    bump_generation()  # as another server does when it publishes
+    assert Client().get(article.get_absolute_url())["X-Page-Cache"] == "miss"
+    assert Client().get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+    cache.clear()  # Redis restarted or flushed
+    assert Client().get(article.get_absolute_url())["X-Page-Cache"] == "miss"
+
+
+def test_without_the_shared_cache_no_process_copy_is_served():
+    """With the shared cache unreachable no publication could reach a process copy, so none is kept."""
+    from django.test import override_settings
+
+    article = make_approved_article(guidelines="Answer read while Redis is down.")
+    down = {"BACKEND": "qa_site.resilient_cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}  # fmt: skip
+    with override_settings(CACHES={"default": down}):
+        for _ in range(2):
+            response = Client().get(article.get_absolute_url())
+            assert response.status_code == 200 and response["X-Page-Cache"] == "miss"
+            assert "Answer read while Redis is down." in response.content.decode()
