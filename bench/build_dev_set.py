@@ -2,6 +2,8 @@
 
 followup-dev.jsonl: the hand-written questions of followup-dev-questions.txt, each with the MedQuAD
 pairs (external ids and document ids) that answer it: every pair with that focus and question type.
+followup-dev-stories.jsonl: the same for followup-dev-stories.txt, story-style messages written without
+looking at the matcher, in the style of messages sent to a national medical library.
 followup-generated.jsonl: a MedQuAD synonym of a focus asked in a fixed template per question type.
 
 Usage: python bench/build_dev_set.py  (refuses a focus or type the data does not have)
@@ -65,23 +67,18 @@ def clean_question(question):
     return clean(question)
 
 
-def main():
-    with gzip.open(MEDQUAD, "rt", encoding="utf-8") as lines:
-        rows = [json.loads(line) for line in lines if line.strip()]
-    ids = external_ids(rows)
-    by_focus_type = defaultdict(list)
-    for row, eid in zip(rows, ids):
-        by_focus_type[(key(row["focus"]), row["qtype"])].append((eid, row["document_id"]))
-    problems, dev = [], []
-    for n, line in enumerate((DATA / "followup-dev-questions.txt").read_text().splitlines(), 1):
+def hand_written(path, by_focus_type, problems):
+    """The questions of one hand-written file, each with every MedQuAD pair of its focus and type."""
+    items = []
+    for n, line in enumerate(path.read_text().splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         foci, qtype, question = (part.strip() for part in line.split("|", 2))
         answers = [pair for focus in foci.split(";") for pair in by_focus_type.get((key(focus), qtype), [])]
         if not answers:
-            problems.append(f"line {n}: no MedQuAD pair for {foci!r} / {qtype!r}")
+            problems.append(f"{path.name} line {n}: no MedQuAD pair for {foci!r} / {qtype!r}")
             continue
-        dev.append(
+        items.append(
             {
                 "question": question,
                 "focus": foci,
@@ -90,10 +87,25 @@ def main():
                 "document_ids": sorted({d for _, d in answers}),
             }
         )
+    return items
+
+
+def main():
+    with gzip.open(MEDQUAD, "rt", encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines if line.strip()]
+    ids = external_ids(rows)
+    by_focus_type = defaultdict(list)
+    for row, eid in zip(rows, ids):
+        by_focus_type[(key(row["focus"]), row["qtype"])].append((eid, row["document_id"]))
+    problems = []
+    counts = []
+    for name in ("followup-dev", "followup-dev-stories"):
+        items = hand_written(DATA / f"{name}-questions.txt" if name == "followup-dev" else DATA / f"{name}.txt", by_focus_type, problems)
+        with (DATA / f"{name}.jsonl").open("w") as out:
+            out.writelines(json.dumps(item) + "\n" for item in items)
+        counts.append(len(items))
     if problems:
         sys.exit("\n".join(problems))
-    with (DATA / "followup-dev.jsonl").open("w") as out:
-        out.writelines(json.dumps(item) + "\n" for item in dev)
 
     generated, rng = [], random.Random(20191)
     pairs = [(row, eid) for row, eid in zip(rows, ids) if row["synonyms"] and row["qtype"] in TEMPLATES]
@@ -111,7 +123,7 @@ def main():
         )
     with (DATA / "followup-generated.jsonl").open("w") as out:
         out.writelines(json.dumps(item) + "\n" for item in generated)
-    print(f"{len(dev)} hand-written questions, {len(generated)} generated")
+    print(f"{counts[0]} hand-written questions, {counts[1]} hand-written story-style messages, {len(generated)} generated")
 
 
 if __name__ == "__main__":

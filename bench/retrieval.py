@@ -18,7 +18,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-SETS = {"dev (hand-written)": "followup-dev.jsonl", "generated (synonym x type)": "followup-generated.jsonl"}
+SETS = {
+    "dev (hand-written)": "followup-dev.jsonl",
+    "dev stories (hand-written, blind)": "followup-dev-stories.jsonl",
+    "generated (synonym x type)": "followup-generated.jsonl",
+}
 K = 10
 
 
