@@ -22,6 +22,7 @@ shared cache and no page transfer. The generation is always read from the shared
 servers never disagree about what is current; a local copy also expires with its shared one.
 """
 
+import hashlib
 import threading
 import time
 from collections import OrderedDict
@@ -83,8 +84,11 @@ _recent = _Recent()
 
 
 def page_key(request):
-    """The cache key of one public page as one audience sees it."""
-    return f"pages:{audience_of(request)}:{request.get_full_path()}"
+    """The cache key of one public page as one audience sees it (long addresses by their digest)."""
+    path = request.get_full_path()
+    if len(path) > 150:  # keys stay short enough for any cache backend (memcached: 250)
+        path = "sha256:" + hashlib.sha256(path.encode()).hexdigest()
+    return f"pages:{audience_of(request)}:{path}"
 
 
 def bump_generation():

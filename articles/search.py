@@ -162,15 +162,15 @@ def search(text, *, mode="all", queryset=None):
         results = base.filter(pk__in=candidates).annotate(rank=SearchRank(_search_vector(), query))
     else:
         combined, stems = None, []
+        # As on PostgreSQL, "any" takes its candidates from the questions: a long text shares some
+        # word with nearly every body, and the first SEARCH_CANDIDATES of those would be arbitrary.
+        fields = ("published_question",) if mode == "any" else ("published_question", "published_summary", "published_body")
         for variant in query_variants(text):
             variant_stems = [_stem(term) for term in terms_of(variant, limit=limit)]
             if not variant_stems:
                 continue
             stems.extend(variant_stems)
-            matches = [
-                Q(published_question__icontains=s) | Q(published_summary__icontains=s) | Q(published_body__icontains=s)
-                for s in variant_stems
-            ]
+            matches = [reduce(or_, [Q(**{f"{field}__icontains": s}) for field in fields]) for s in variant_stems]
             variant_match = reduce((lambda a, b: a & b) if mode == "all" else or_, matches)
             combined = variant_match if combined is None else combined | variant_match
         stems = list(dict.fromkeys(stems))

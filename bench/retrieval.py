@@ -1,6 +1,11 @@
-"""Follow-up matching quality and speed: today's similar_articles (baseline) against follow_up_matches.
+"""Follow-up matching quality and speed: the matching the issue measured (baseline) against follow_up_matches.
 
-Scores the hand-written development set (bench/data/followup-dev.jsonl) and the generated set
+The baseline is the follow-up matching as it stood when the issue was filed (commit b5b1f0d's
+``similar_articles``: an OR of up to 30 of the reader's words, every matching article ranked by
+``ts_rank``; on SQLite a weighted count of the words found), frozen here in ``issue_time_matching``
+over today's published columns, so before and after are measured side by side in one run.
+
+Scores the hand-written development sets (bench/data/followup-dev.jsonl, followup-dev-stories.jsonl) and the generated set
 (followup-generated.jsonl) with MRR@10, P@1 and recall@10, and times each call (p50/p95), on every
 database given, in one run. Each database must hold the MedQuAD import (python manage.py import_medquad).
 
@@ -20,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SETS = {
     "dev (hand-written)": "followup-dev.jsonl",
-    "dev stories (hand-written, blind)": "followup-dev-stories.jsonl",
+    "stories (hand-written, blind)": "followup-dev-stories.jsonl",
     "generated (synonym x type)": "followup-generated.jsonl",
 }
 K = 10
@@ -37,6 +42,34 @@ def score(ranked, relevant):
     return rr, float(bool(ranked) and ranked[0] in relevant), len(set(ranked[:K]) & relevant) / len(relevant)
 
 
+def issue_time_matching(text, limit):
+    """Commit b5b1f0d's follow-up matching (articles.search.similar_articles then), unbounded."""
+    from functools import reduce
+    from operator import or_
+
+    from django.contrib.postgres.search import SearchQuery, SearchRank
+    from django.db.models import Case, F, Q, Value, When
+
+    from articles import search as engine
+    from articles.models import Article
+
+    terms = engine.terms_of(engine.clean_query(text), limit=30)
+    if not terms:
+        return []
+    base = Article.objects.public()
+    if engine.is_postgres():
+        query = SearchQuery(" | ".join(terms), config=engine.CONFIG, search_type="raw")
+        vector = engine._search_vector()
+        results = base.annotate(vector=vector).filter(vector=query).annotate(rank=SearchRank(engine._search_vector(), query))
+    else:
+        stems = [t[:-1] if len(t) > 4 and t.endswith("s") and not t.endswith("ss") else t for t in terms]
+        fields = (("published_question", 8), ("published_summary", 3), ("published_body", 1))
+        combined = reduce(or_, [Q(**{f"{field}__icontains": s}) for s in stems for field, _ in fields])
+        parts = [Case(When(**{f"{field}__icontains": s}, then=Value(w)), default=Value(0)) for s in stems for field, w in fields]
+        results = base.filter(combined).annotate(rank=engine._balanced_sum(parts))
+    return list(results.order_by("-rank", F("live_revision").desc(nulls_last=True), "published_question")[:limit])
+
+
 def run_here():
     """Score both methods on the database of DATABASE_URL; print JSON."""
     sys.path.insert(0, str(ROOT))
@@ -48,11 +81,10 @@ def run_here():
 
     from articles.matching import follow_up_matches
     from articles.models import Article
-    from articles.search import similar_articles
 
     ids = dict(Article.objects.public().values_list("pk", "external_id"))
     methods = {
-        "baseline": lambda text: [ids[a.pk] for a in similar_articles(text, limit=K)],
+        "baseline": lambda text: [ids[a.pk] for a in issue_time_matching(text, K)],
         "new": lambda text: [ids[a.pk] for a in follow_up_matches(text, limit=K).articles],
     }
     result = {"engine": connection.vendor, "articles": len(ids), "sets": {}}
@@ -89,7 +121,7 @@ def main():
     urls = ([f"sqlite:///{Path(args.sqlite).resolve()}"] if args.sqlite else []) + ([args.postgres] if args.postgres else [])
     if not urls:
         parser.error("give --sqlite and/or --postgres")
-    print(f"{'engine':<11}{'set':<28}{'method':<10}{'MRR@10':>8}{'P@1':>7}{'R@10':>7}{'p50 ms':>9}{'p95 ms':>9}")
+    print(f"{'engine':<11}{'set':<31}{'method':<10}{'MRR@10':>8}{'P@1':>7}{'R@10':>7}{'p50 ms':>9}{'p95 ms':>9}")
     for url in urls:
         env = dict(os.environ, DATABASE_URL=url)
         output = subprocess.run([sys.executable, __file__, "--here"], env=env, check=True, capture_output=True, text=True).stdout
@@ -98,7 +130,7 @@ def main():
             for name in ("baseline", "new"):
                 f = figures[name]
                 print(
-                    f"{result['engine']:<11}{label:<28}{name:<10}{f['MRR@10']:>8.3f}{f['P@1']:>7.3f}{f['recall@10']:>7.3f}"
+                    f"{result['engine']:<11}{label:<31}{name:<10}{f['MRR@10']:>8.3f}{f['P@1']:>7.3f}{f['recall@10']:>7.3f}"
                     f"{f['p50 ms']:>9.1f}{f['p95 ms']:>9.1f}"
                 )
         print(f"  ({result['engine']}: {result['articles']} public articles; questions per set and unanswerable here: "
