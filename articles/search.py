@@ -25,7 +25,7 @@ from django.db.models import Case, F, Q, TextField, Value, When
 from django.db.models.expressions import Expression
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Left
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -39,6 +39,7 @@ MAX_TERMS_ANY = 30
 # A broad query ("cancer") matches thousands of articles: only this many matches are ranked (the
 # index's first ones, unordered), so a search costs the same whatever the database size.
 SEARCH_CANDIDATES = 1000
+SNIPPET_SOURCE = 4000  # characters of summary and answer that search snippets are taken from
 MARK_START, MARK_STOP = "\ue000", "\ue001"
 _MARKERS = re.compile(f"[{MARK_START}{MARK_STOP}]")
 _MARKED = re.compile(f"({MARK_START}[^{MARK_START}{MARK_STOP}]*{MARK_STOP})")
@@ -192,12 +193,26 @@ def _balanced_sum(parts):
     return _balanced_sum(parts[:middle]) + _balanced_sum(parts[middle:])
 
 
+# What a search result shows; the long body stays in the database (PostgreSQL makes the snippets there).
+LISTED_FIELDS = ("pk", "slug", "published_question", "published_summary", "published_is_demo", "live_revision")
+
+
+def listed_fields():
+    return LISTED_FIELDS if is_postgres() else (*LISTED_FIELDS, "published_body")
+
+
 def search_any_then_all(text):
-    """The search page's results: all words first; if none match, any word. Returns (results, mode)."""
+    """The search page's results: all words first; if none match, any word.
+
+    Returns (results, mode, count): the count (at most SEARCH_CANDIDATES) is the one query that
+    decides the mode, so the paginator is given it instead of counting again.
+    """
     results = search(text, mode="all")
-    if results.exists():
-        return results, "all"
-    return search(text, mode="any"), "any"
+    count = results.count()
+    if count:
+        return results, "all", count
+    results = search(text, mode="any")
+    return results, "any", results.count()
 
 
 def similar_articles(text, *, exclude=(), limit=5, topic_id=None):
@@ -247,6 +262,10 @@ def _fallback_snippet(text, stems, width=240):
     return ("… " if start else "") + snippet
 
 
+def _snippet_source(article):
+    return " ".join(filter(None, [article.published_summary, article.published_body]))[:SNIPPET_SOURCE]
+
+
 def with_snippets(articles, text, mode="all"):
     """Give each article `title_html` and `snippet_html`: matches highlighted, everything else escaped."""
     articles = list(articles)
@@ -259,8 +278,10 @@ def with_snippets(articles, text, mode="all"):
             title_hl=SearchHeadline(
                 "published_question", query, config=CONFIG, start_sel=MARK_START, stop_sel=MARK_STOP, highlight_all=True
             ),
+            # ts_headline's cost grows with the text: the snippet comes from the first SNIPPET_SOURCE
+            # characters (summary and the start of the answer), where an article names its subject.
             snippet_hl=SearchHeadline(
-                Concat("published_summary", Value(" "), "published_body", output_field=TextField()),
+                Left(Concat("published_summary", Value(" "), "published_body", output_field=TextField()), SNIPPET_SOURCE),
                 query,
                 config=CONFIG,
                 start_sel=MARK_START,
@@ -277,7 +298,7 @@ def with_snippets(articles, text, mode="all"):
         found = {
             a.pk: (
                 _mark_terms(a.published_question, stems),
-                _mark_terms(_fallback_snippet(" ".join(filter(None, [a.published_summary, a.published_body])), stems), stems),
+                _mark_terms(_fallback_snippet(_snippet_source(a), stems), stems),
             )
             for a in articles
         }

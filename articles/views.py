@@ -195,11 +195,14 @@ def search(request):
         "mode": "all",
     }
     if query and engine.terms_of(query):
-        results, mode = engine.search_any_then_all(query)
-        page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        results, mode, count = engine.search_any_then_all(query)
+        paginator = Paginator(results.only(*engine.listed_fields()), SEARCH_PAGE_SIZE)
+        paginator.count = count  # counted once already (Paginator.count is a cached property)
+        page = paginator.get_page(request.GET.get("page"))
         page.object_list = engine.with_snippets(page.object_list, query, mode)
         context.update(searched=True, page_obj=page, mode=mode, query_string=urlencode({"q": query}))
-    context["topics"] = public_topics()
+    if not (context["page_obj"] and context["page_obj"].object_list):
+        context["topics"] = public_topics()  # offered only when nothing was found
     return render(request, "articles/search.html", context)
 
 

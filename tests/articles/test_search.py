@@ -168,3 +168,29 @@ def test_editors_add_synonyms_and_search_uses_them_at_once(client):
     assert result_titles(client.get("/search/?q=heavy+sweating")) == []
     SearchSynonym.objects.create(term="Heavy  Sweating", alternatives="hyperhidrosis")
     assert result_titles(client.get("/search/?q=heavy+sweating")) == [article.question]
+
+
+def test_a_snippet_is_taken_from_the_start_of_a_long_answer(client):
+    """Snippets come from the summary and the first SNIPPET_SOURCE characters, so a very long answer
+    costs no more to show; a match at the start is still highlighted, and the rest never shows."""
+    filler = "Plain words about care at home. " * 400  # ~12,800 characters
+    make_approved_article("What is lichen planus?", guidelines=f"Lichen planus affects skin. {filler} Zinc-deep-ending.")
+    soup = BeautifulSoup(client.get("/search/?q=lichen").content, "html.parser")
+    snippet = soup.select_one(".search-result__snippet")
+    assert "lichen" in [m.get_text().lower() for m in snippet.select("mark")]
+    assert "Zinc-deep-ending" not in snippet.get_text()
+
+
+def test_topics_are_offered_when_nothing_is_found(client):
+    """A search with no result suggests the busiest topics; one with results lists only the results."""
+    from tests.factories import make_topic
+
+    make_approved_article("What is rosacea?", topic=make_topic("Skin conditions"), guidelines="Facial redness.")
+    found = BeautifulSoup(client.get("/search/?q=rosacea").content, "html.parser")
+    empty = BeautifulSoup(client.get("/search/?q=zzyzx").content, "html.parser")
+    assert result_titles_from(found) == ["What is rosacea?"] and "Skin conditions" not in found.get_text()
+    assert result_titles_from(empty) == [] and "Skin conditions" in empty.get_text()
+
+
+def result_titles_from(soup):
+    return [a.get_text() for a in soup.select(".search-result__link")]
