@@ -173,11 +173,13 @@ def _capitals(word):
 
 
 def _spans(words, max_words=MAX_NAME_WORDS):
-    """Every run of up to max_words words that neither starts nor ends with a noise word, with its span."""
+    """Every run of up to max_words words that does not end with a noise word, with its span.
+
+    A run may start with a stop word only when it is longer than that word: "down syndrome", "a fib".
+    """
     for start in range(len(words)):
-        if words[start].lower() in STOP_WORDS and not _capitals(words[start]):
-            continue
-        for end in range(start + 1, min(len(words), start + max_words) + 1):
+        first_is_stop = words[start].lower() in STOP_WORDS and not _capitals(words[start])
+        for end in range(start + 1 + first_is_stop, min(len(words), start + max_words) + 1):
             last = words[end - 1]
             if end - start == 1 and last.lower() in NOISE and not _capitals(last):
                 continue
@@ -362,6 +364,10 @@ _TYPE_RULES = [
     (QuestionType.GENETIC_CHANGES, r"\bgenes?\b|\bmutations?\b|\bgenetic changes?\b|\bdna\b|\bchromosomes?\b|\bwhich gene\b|\bgene change", 3),
     (QuestionType.CONSIDERATIONS, r"\bwhat to do for\b|\blive with\b|\bliving with\b|\bcop(e|ing)\b|\bdiet\b|\bwhat (can|should) (i|he|she|we) eat\b|\bfoods?\b|\bexercise\b|\bcare for\b|\bcaring for\b|\bday to day\b|\bdaily life\b", 1),
     (QuestionType.RESEARCH, r"\bresearch\b|\bclinical trials?\b|\bnew treatments?\b|\bstud(y|ies)\b|\blatest\b|\bbeing done\b|\bbreakthrough", 2),
+    # Stronger phrasings that settle a tie between the kinds above.
+    (QuestionType.SUSCEPTIBILITY, r"\b(higher|greater|increased|high|bigger) (risk|chance)\b|\bam i (still )?(at|more at) risk\b", 2),
+    (QuestionType.INHERITANCE, r"\bpass(es|ed|ing)? (it |this |that |\w+ )?(on |down )?to (my|his|her|our|their|your) (sons?|daughters?|children|kids|baby|babies|grandchildren)\b|\bcarriers?\b|\b(will|would|could|can) (my|our|his|her|their) (children|kids|sons?|daughters?|baby) (get|have|inherit)\b", 3),
+    (QuestionType.CONSIDERATIONS, r"\bfoods? (to|that|i|we|he|she|you) (should |can |must )?(avoid|eat)\b|\bwhat (foods|to eat)\b|\beat or avoid\b", 3),
     (QuestionType.SUPPORT, r"\bsupport\b|\bother (people|families) (with|who)\b|\btalk to others\b", 3),
     (QuestionType.INFORMATION, r"\bwhat (is|are|s)\b|\bwhat does \w+ mean\b|\bmeaning\b|\btell me about\b|\bexplain\b|\bdefin|\binformation\b|\bmore about\b", 1),
 ]
@@ -428,7 +434,20 @@ def content_terms(text, limit=8):
     return terms[:limit]
 
 
+def _asked_about_first(foci, text):
+    """The foci named in the question sentences first, in the order asked; then those only in the story.
+
+    "my husband takes a water pill for blood pressure … what causes gout attacks?" is about gout.
+    """
+    asked = f" {' '.join(canonical(w) for w in tokens(' '.join(question_sentences(text))))} "
+    words = [canonical(w) for w in tokens(text)]  # as recognise_foci saw them: spans index these
+    positions = {id(f): asked.find(f" {' '.join(words[f.start : f.end])} ") for f in foci}
+    in_question = sorted((f for f in foci if positions[id(f)] >= 0), key=lambda f: positions[id(f)])
+    return in_question + [f for f in foci if positions[id(f)] < 0]
+
+
 def understand(text):
     """The focus, question type and meaningful words of a reader's question."""
     text = str(text or "")[:MAX_TEXT]
-    return Understanding(foci=recognise_foci(text), question_type=recognise_type(text), terms=content_terms(text))
+    foci = _asked_about_first(recognise_foci(text), text)
+    return Understanding(foci=foci, question_type=recognise_type(text), terms=content_terms(text))

@@ -6,7 +6,9 @@ from django.db import connection
 from articles.matching import follow_up_matches
 from articles.models import FocusName, QuestionType, Status
 from reviews.diffs import revision_lines
-from articles.understanding import content_terms, names_for, question_sentences, recognise_foci, recognise_type, similarity
+from articles.understanding import (
+    content_terms, names_for, question_sentences, recognise_foci, recognise_type, similarity, understand,
+)
 from tests.factories import approve_current, edit_article, make_approved_article, make_article
 
 DVT_NAMES = "DVT\nVenous thrombosis of the leg"
@@ -175,6 +177,36 @@ def test_python_similarity_agrees_with_pg_trgm_on_the_database():
 def test_question_type_is_recognised_for_every_type(text, expected):
     """Each MedQuAD question type is recognised in lay wording; a bare statement asks no type."""
     assert recognise_type(text) == expected
+
+
+@pytest.mark.once
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("my mom had it. am I at higher risk of getting high blood pressure", QuestionType.SUSCEPTIBILITY),
+        ("can I pass hemophilia to my son even though I don't have it?", QuestionType.INHERITANCE),
+        ("what are the chances our baby has CF if we are both carriers?", QuestionType.INHERITANCE),
+        ("I take synthroid. are there foods I should avoid?", QuestionType.CONSIDERATIONS),
+    ],
+)
+def test_stronger_phrasings_settle_a_tie_between_kinds(text, expected):
+    """"higher risk", "pass it to my son", "carriers", "foods I should avoid" outweigh the weaker words
+    beside them (the prevention of "avoid", the outlook of "chances")."""
+    assert recognise_type(text) == expected
+
+
+def test_the_focus_asked_about_comes_before_one_only_in_the_story(library):
+    """A condition mentioned in the story ranks after the one the question sentence names."""
+    text = "I have had diabetes for years and my feet hurt. What causes deep vein thrombosis?"
+    assert [f.name for f in understand(text).foci] == ["deep vein thrombosis", "diabetes"]
+    assert follow_up_matches(text, limit=1).articles[0] == library["dvt_causes"]
+
+
+def test_a_name_that_starts_with_a_stop_word_is_recognised(db):
+    """"Down syndrome" starts with "down", a stop word: a run of two or more words may start with one."""
+    make_focus_article("What is Down syndrome?", "Down syndrome", "information")
+    assert focus_of("our baby was born with down syndrome last month") == "down syndrome"
+    assert focus_of("he fell down the stairs") is None
 
 
 @pytest.mark.once
