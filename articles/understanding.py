@@ -8,18 +8,21 @@ PostgreSQL, the same measure computed in Python on SQLite) so "alzhimers" still 
 The question type is recognised with rules over the question's own sentences.
 """
 
+import logging
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.dispatch import receiver
 
 from .lay_names import LAY_NAMES
 from .models import Article, FocusName, QuestionType
 from .signals import publication_changed
+
+logger = logging.getLogger(__name__)
 
 MAX_TEXT = 2000  # longer text is cut: the question is near the start or the end, not in the middle
 MAX_NAME_WORDS = 8
@@ -257,7 +260,7 @@ def _fuzzy_candidates(words, covered):
     lower = [w.lower() for w in words]
     candidates = {}
     for start, end in _spans(words, max_words=3):
-        if covered & set(range(start, end)) or any(w in NOISE for w in lower[start:end]):
+        if covered & set(range(start, end)) or any(w in _NOT_FUZZY for w in lower[start:end]):
             continue
         phrase = " ".join(lower[start:end])
         if len(phrase) >= FUZZY_MIN_LENGTH and not phrase.isdigit():
@@ -265,6 +268,16 @@ def _fuzzy_candidates(words, covered):
         if len(candidates) >= MAX_FUZZY_CANDIDATES:
             break
     return candidates
+
+
+# Words no misspelt name is made of: grammar, the story, the kind of question, and generic heads. Their
+# trigrams are in thousands of names, so looking them up is slow as well as pointless.
+_GENERIC = frozenset(
+    """disease diseases problem problems condition conditions disorder disorders syndrome infection infections
+    positive negative normal""".split()
+)
+_NOT_FUZZY = NOISE | TYPE_WORDS | _GENERIC
+FUZZY_TIMEOUT_MS = 250  # a close-spelling lookup that takes longer is given up: no match, never a slow page
 
 
 def _fuzzy_matches(words, covered):
@@ -294,22 +307,36 @@ def _fuzzy_matches(words, covered):
 
 def _pg_similar(phrases):
     """(phrase, name, similarity) for dictionary names close to each phrase, through the trigram index."""
-    with connection.cursor() as cursor:
-        # The % operator's threshold drives the trigram index: at our threshold it reads few rows.
-        cursor.execute(
-            f"""
-            SET pg_trgm.similarity_threshold = {FUZZY_THRESHOLD};
-            SELECT c.phrase, n.name, n.score
-            FROM unnest(%s::text[]) AS c(phrase)
-            JOIN LATERAL (
-                SELECT name, similarity(name, c.phrase) AS score FROM articles_focusname
-                WHERE name %% c.phrase AND NOT is_abbreviation
-                ORDER BY score DESC, name LIMIT 10
-            ) n ON true
-            """,
-            [phrases],
-        )
-        return cursor.fetchall()
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            return _pg_similar_rows(cursor, phrases)
+    except DatabaseError as error:  # the statement timeout (QueryCanceled): bounded, not an error page
+        logger.warning("Close-spelling lookup given up after %s ms: %s", FUZZY_TIMEOUT_MS, type(error).__name__)
+        return []
+
+
+def _pg_similar_rows(cursor, phrases):
+    # SET LOCAL: both settings end with this transaction (or are reset below inside an outer one).
+    cursor.execute(f"SET LOCAL statement_timeout = {FUZZY_TIMEOUT_MS}")
+    # The % operator's threshold drives the trigram index: at our threshold it reads few rows.
+    cursor.execute(
+        f"""
+        SET LOCAL pg_trgm.similarity_threshold = {FUZZY_THRESHOLD};
+        SET LOCAL enable_seqscan = off;
+        SELECT c.phrase, n.name, n.score
+        FROM unnest(%s::text[]) AS c(phrase)
+        JOIN LATERAL (
+            SELECT name, similarity(name, c.phrase) AS score FROM articles_focusname
+            WHERE name %% c.phrase AND NOT is_abbreviation
+            ORDER BY score DESC, name LIMIT 10
+        ) n ON true
+        """,
+        [phrases],
+    )
+    rows = cursor.fetchall()
+    # Inside a caller's transaction, for what follows.
+    cursor.execute("SET LOCAL statement_timeout TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT")
+    return rows
 
 
 class _TrigramIndex:
