@@ -61,7 +61,7 @@ def published_fields(revision, topic_ids):
         "published_topic_id": topic_id if topic_id in topic_ids else None,
         "published_is_demo": bool(revision.source.get("is_demo", False)),
         "published_has_answer": revision.has_answer,
-        # Revisions saved before the focus was reviewed content do not hold it (migration 0016 filled them).
+        # Part of every revision since migration 0016 (which filled in the older ones).
         "published_focus": revision.source.get("focus", ""),
         "published_focus_synonyms": revision.source.get("focus_synonyms", ""),
         "published_question_type": revision.source.get("question_type", ""),

@@ -19,7 +19,7 @@ def focus_becomes_content(apps, schema_editor):
     ArticleRevision = apps.get_model("articles", "ArticleRevision")
     FocusName = apps.get_model("articles", "FocusName")
     values = {
-        pk: {"focus": focus.strip(), "focus_synonyms": "\n".join(l.strip() for l in synonyms.splitlines() if l.strip()), "question_type": kind}
+        pk: {"focus": focus.strip(), "focus_synonyms": "\n".join(line.strip() for line in synonyms.splitlines() if line.strip()), "question_type": kind}
         for pk, focus, synonyms, kind in Article.objects.values_list("pk", "focus", "focus_synonyms", "question_type").iterator()
     }
     batch = []
