@@ -136,6 +136,23 @@ def test_python_similarity_is_pg_trgm_similarity(a, b, expected):
     assert similarity(a, b) == pytest.approx(expected, abs=1e-6)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the statement timeout is PostgreSQL's")
+def test_a_slow_close_spelling_lookup_is_given_up_and_the_page_goes_on(library, monkeypatch, caplog):
+    """Over its time limit the lookup is cancelled: no close-spelling match, no error, and the
+    database connection keeps working for the rest of the request."""
+    import articles.understanding as understanding
+
+    def slow(cursor, phrases):
+        cursor.execute("SET LOCAL statement_timeout = 50")
+        cursor.execute("SELECT pg_sleep(1)")  # as a lookup over a huge dictionary would take
+        return []
+
+    monkeypatch.setattr(understanding, "_pg_similar_rows", slow)
+    assert recognise_foci("what causes alzhimers") == []
+    assert "given up after" in caplog.text
+    assert follow_up_matches("what causes DVT", limit=1).articles == [library["dvt_causes"]]
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="compares with PostgreSQL's own pg_trgm")
 @pytest.mark.django_db
 def test_python_similarity_agrees_with_pg_trgm_on_the_database():
