@@ -9,6 +9,9 @@ from qa_site.text import strip_control_characters
 from .models import Article
 
 
+DEMO_LABEL = "Demo content · not medical advice."
+
+
 class PlainTextAtomFeed(Atom1Feed):
     """Atom with the summary declared as plain text, so feed readers never decode it to markup.
 
@@ -43,7 +46,9 @@ class NewlyApprovedFeed(Feed):
         return strip_control_characters(item.published_revision.question)
 
     def item_description(self, item):
-        return strip_control_characters(item.published_revision.summary)
+        summary = strip_control_characters(item.published_revision.summary)
+        # A feed reader shows no page around the entry: demo content says so here, as on the page.
+        return f"{DEMO_LABEL} {summary}".strip() if item.published_is_demo else summary
 
     def item_pubdate(self, item):
         return item.last_reviewed_at

@@ -37,6 +37,18 @@ def test_feed_lists_newly_approved_articles(client, articles):
     assert "A pending question?" not in body and "A private draft?" not in body
 
 
+def test_demo_content_says_so_in_the_feed(client):
+    """A feed reader shows an entry without the page around it: a demo article's entry is labelled."""
+    make_approved_article("A demo question?", guidelines="Sample.", summary="Sample summary.", is_demo=True)
+    make_approved_article("A real question?", guidelines="Real.", summary="Real summary.")
+    _, entries = feed_entries(client)
+    summaries = {e.find(f"{ATOM}title").text: e.find(f"{ATOM}summary").text for e in entries}
+    assert summaries == {
+        "A demo question?": "Demo content · not medical advice. Sample summary.",
+        "A real question?": "Real summary.",
+    }
+
+
 def test_robots_txt_points_to_the_sitemap(client):
     body = client.get("/robots.txt").content.decode()
     assert "Disallow: /admin/" in body and "/sitemap.xml" in body
