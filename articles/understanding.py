@@ -128,17 +128,18 @@ def refresh_focus_names(article_ids):
     A private draft, or an edited focus still under review, names nothing readers can be matched to.
     """
     article_ids = list(article_ids)
-    if not article_ids:
-        return
-    published = Article.objects.public().filter(pk__in=article_ids).exclude(published_focus="")
-    rows = [
-        FocusName(article_id=pk, name=name, is_abbreviation=abbreviation)
-        for pk, focus, synonyms in published.values_list("pk", "published_focus", "published_focus_synonyms").iterator()
-        for name, abbreviation in names_for(focus, synonyms)
-    ]
-    for chunk in range(0, len(article_ids), 900):  # SQLite's limit on query parameters
-        FocusName.objects.filter(article_id__in=article_ids[chunk : chunk + 900]).delete()
-    FocusName.objects.bulk_create(rows, batch_size=2000)
+    for start in range(0, len(article_ids), 900):  # SQLite's limit on query parameters
+        chunk = article_ids[start : start + 900]
+        published = Article.objects.public().filter(pk__in=chunk).exclude(published_focus="")
+        FocusName.objects.filter(article_id__in=chunk).delete()
+        FocusName.objects.bulk_create(
+            [
+                FocusName(article_id=pk, name=name, is_abbreviation=abbreviation)
+                for pk, focus, synonyms in published.values_list("pk", "published_focus", "published_focus_synonyms")
+                for name, abbreviation in names_for(focus, synonyms)
+            ],
+            batch_size=2000,
+        )
 
 
 @receiver(publication_changed, dispatch_uid="articles.understanding.publication_changed")
@@ -316,7 +317,7 @@ def _pg_similar(phrases):
 
 
 def _pg_similar_rows(cursor, phrases):
-    # SET LOCAL: both settings end with this transaction (or are reset below inside an outer one).
+    # SET LOCAL: the settings end with this transaction; inside a caller's, the two that matter are reset below.
     cursor.execute(f"SET LOCAL statement_timeout = {FUZZY_TIMEOUT_MS}")
     # The % operator's threshold drives the trigram index: at our threshold it reads few rows.
     cursor.execute(
@@ -334,7 +335,6 @@ def _pg_similar_rows(cursor, phrases):
         [phrases],
     )
     rows = cursor.fetchall()
-    # Inside a caller's transaction, for what follows.
     cursor.execute("SET LOCAL statement_timeout TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT")
     return rows
 

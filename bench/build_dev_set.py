@@ -97,11 +97,10 @@ def main():
     by_focus_type = defaultdict(list)
     for row, eid in zip(rows, ids):
         by_focus_type[(key(row["focus"]), row["qtype"])].append((eid, row["document_id"]))
-    problems = []
-    counts = []
-    for name in ("followup-dev", "followup-dev-stories"):
-        items = hand_written(DATA / f"{name}-questions.txt" if name == "followup-dev" else DATA / f"{name}.txt", by_focus_type, problems)
-        with (DATA / f"{name}.jsonl").open("w") as out:
+    problems, counts = [], []
+    for source, output in (("followup-dev-questions.txt", "followup-dev.jsonl"), ("followup-dev-stories.txt", "followup-dev-stories.jsonl")):
+        items = hand_written(DATA / source, by_focus_type, problems)
+        with (DATA / output).open("w") as out:
             out.writelines(json.dumps(item) + "\n" for item in items)
         counts.append(len(items))
     if problems:

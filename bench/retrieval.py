@@ -6,8 +6,8 @@ The baseline is the follow-up matching as it stood when the issue was filed (com
 over today's published columns, so before and after are measured side by side in one run.
 
 Scores the hand-written development sets (bench/data/followup-dev.jsonl; followup-dev-stories.jsonl,
-in a tuning and a held-out half) and the generated set (followup-generated.jsonl) with MRR@10, P@1 and recall@10, and times each call (p50/p95), on every
-database given, in one run. Each database must hold the MedQuAD import (python manage.py import_medquad).
+in a tuning and a held-out half) and the generated set (followup-generated.jsonl) with MRR@10, P@1
+and recall@10, and times each call (p50/p95), on every database given, in one run. Each database must hold the MedQuAD import (python manage.py import_medquad).
 
 Usage: python bench/retrieval.py --sqlite /tmp/bench.sqlite3 --postgres postgres://user@127.0.0.1:54352/db
 """
@@ -64,7 +64,7 @@ def issue_time_matching(text, limit):
     if engine.is_postgres():
         query = SearchQuery(" | ".join(terms), config=engine.CONFIG, search_type="raw")
         vector = engine._search_vector()
-        results = base.annotate(vector=vector).filter(vector=query).annotate(rank=SearchRank(engine._search_vector(), query))
+        results = base.annotate(vector=vector).filter(vector=query).annotate(rank=SearchRank(vector, query))
     else:
         stems = [t[:-1] if len(t) > 4 and t.endswith("s") and not t.endswith("ss") else t for t in terms]
         fields = (("published_question", 8), ("published_summary", 3), ("published_body", 1))

@@ -5,10 +5,10 @@ from django.db import connection
 
 from articles.matching import follow_up_matches
 from articles.models import FocusName, QuestionType, Status
-from reviews.diffs import revision_lines
 from articles.understanding import (
     content_terms, names_for, question_sentences, recognise_foci, recognise_type, similarity, understand,
 )
+from reviews.diffs import revision_lines
 from tests.factories import approve_current, edit_article, make_approved_article, make_article
 
 DVT_NAMES = "DVT\nVenous thrombosis of the leg"
@@ -189,26 +189,15 @@ def test_python_similarity_agrees_with_pg_trgm_on_the_database():
         ("are there clinical trials for parkinsons", QuestionType.RESEARCH),
         ("where can I find a support group for caregivers", QuestionType.SUPPORT),
         ("my daughter has eczema", ""),
-    ],
-)
-def test_question_type_is_recognised_for_every_type(text, expected):
-    """Each MedQuAD question type is recognised in lay wording; a bare statement asks no type."""
-    assert recognise_type(text) == expected
-
-
-@pytest.mark.once
-@pytest.mark.parametrize(
-    "text, expected",
-    [
+        # Stronger phrasings outweigh the weaker words beside them ("avoid" is prevention, "chances" outlook).
         ("my mom had it. am I at higher risk of getting high blood pressure", QuestionType.SUSCEPTIBILITY),
         ("can I pass hemophilia to my son even though I don't have it?", QuestionType.INHERITANCE),
         ("what are the chances our baby has CF if we are both carriers?", QuestionType.INHERITANCE),
         ("I take synthroid. are there foods I should avoid?", QuestionType.CONSIDERATIONS),
     ],
 )
-def test_stronger_phrasings_settle_a_tie_between_kinds(text, expected):
-    """"higher risk", "pass it to my son", "carriers", "foods I should avoid" outweigh the weaker words
-    beside them (the prevention of "avoid", the outlook of "chances")."""
+def test_question_type_is_recognised_for_every_type(text, expected):
+    """Each MedQuAD question type is recognised in lay wording; a bare statement asks no type."""
     assert recognise_type(text) == expected
 
 
