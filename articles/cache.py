@@ -17,9 +17,10 @@ page in between. Publishing is rare beside reading, so dropping every page at on
 than tracking which lists show what.
 
 Each process also keeps the pages it served last in memory (``_Recent``), tagged with the
-generation they were stored under: a hit then costs one small ``get`` of the generation from the
-shared cache and no page transfer. The generation is always read from the shared cache, so two
-servers never disagree about what is current; a local copy also expires with its shared one.
+generation they were stored under: a hit then costs no page transfer. With Redis, each process
+hears of a new generation through a subscription and confirms it against the shared key at
+least once a second (``articles.generation``), so a hit usually costs no round trip at all and
+two servers never disagree about what is current; a local copy also expires with its shared one.
 """
 
 import hashlib
@@ -36,11 +37,11 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 
 from .audience import audience_of
+from .generation import bump_generation, current_generation
 from .http_cache import is_personal
 from .models import RelatedQuestion, SearchSynonym, Topic
 from .signals import publication_changed
 
-GENERATION_KEY = "pages:generation"
 MAX_KEY_URL = 300  # longer addresses (odd search queries) are served, never stored
 _KEPT_HEADERS = ("Content-Type", "Cache-Control", "Vary", "ETag", "Last-Modified", "Content-Language")
 
@@ -89,20 +90,6 @@ def page_key(request):
     if len(path) > 150:  # keys stay short enough for any cache backend (memcached: 250)
         path = "sha256:" + hashlib.sha256(path.encode()).hexdigest()
     return f"pages:{audience_of(request)}:{path}"
-
-
-def bump_generation():
-    """Make every stored page stale: what readers may see has changed."""
-    cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
-
-
-def current_generation():
-    """The shared generation; a cache emptied or restarted starts a new one, so no old copy is served."""
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        generation = cache.get(GENERATION_KEY, -1)  # -1: the cache is unreachable, nothing matches it
-    return generation
 
 
 def pages_changed():

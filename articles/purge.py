@@ -7,6 +7,10 @@ turns it into a ban on ``obj.http.x-url``). Bans are sent after the transaction 
 background thread per process: the editor's save never waits for a cache and never fails because
 of one. A cache that does not answer 2xx is retried with backoff (``CACHE_PURGE_RETRIES`` times);
 a purge that still fails is logged as an error, and the page then ages out within its s-maxage.
+
+Each ban is sent once more ``CACHE_PURGE_REPEAT_AFTER`` seconds later. A reader's request that
+read the database just before the commit can reach the cache just after the ban, and a ban only
+drops what is already stored: without the second one that old page would stay for its s-maxage.
 """
 
 import atexit
@@ -61,14 +65,28 @@ def _enqueue(pattern):
             atexit.register(wait_for_purges, 15.0)
     for url in settings.CACHE_PURGE_URLS:
         _queue.put((url, pattern))
+    if settings.CACHE_PURGE_REPEAT_AFTER > 0:
+        _repeats.append(pattern)
+        repeat = threading.Timer(settings.CACHE_PURGE_REPEAT_AFTER, _repeat, (pattern, list(settings.CACHE_PURGE_URLS)))
+        repeat.daemon = True
+        repeat.start()
+
+
+_repeats = []  # patterns waiting for their second ban
+
+
+def _repeat(pattern, urls):
+    for url in urls:
+        _queue.put((url, pattern))
+    _repeats.remove(pattern)
 
 
 def wait_for_purges(timeout=10.0):
-    """Block until every queued purge was sent or given up (for tests, the benchmark and shutdown)."""
+    """Block until every queued purge, repeats included, was sent or given up (tests, the benchmark, shutdown)."""
     deadline = time.monotonic() + timeout
-    while _queue.unfinished_tasks and time.monotonic() < deadline:
+    while (_queue.unfinished_tasks or _repeats) and time.monotonic() < deadline:
         time.sleep(0.01)
-    return _queue.unfinished_tasks == 0
+    return _queue.unfinished_tasks == 0 and not _repeats
 
 
 def send_ban(url, pattern, timeout=2.0):

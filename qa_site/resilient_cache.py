@@ -10,7 +10,7 @@ import logging
 import threading
 import time
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger("qa_site.cache")
 
@@ -90,7 +90,31 @@ for _name, _fallback_value in {**READS, **WRITES}.items():
     setattr(ResilientCacheMixin, _name, _degrading(_name, _fallback_value))
 
 
+class _ReusedClients(RedisCacheClient):
+    """Django's Redis client, keeping one ``redis.Redis`` per connection pool instead of one per call.
+
+    Django builds a new ``redis.Redis`` for every cache call; with redis-py 8 that copies some 170
+    response callbacks each time, about 180 µs, more than the round trip to Redis. A ``redis.Redis``
+    over a connection pool is safe to share between threads, so one per pool is enough.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(ResilientCacheMixin, RedisCache):
     """Django's RedisCache, degrading to no cache while Redis is unreachable (settings: REDIS_URL)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._class = _ReusedClients
 
 

@@ -146,11 +146,13 @@ STORAGES = {
 
 # Caching: local memory by default, Redis when several servers share one. A Redis outage is
 # logged once a minute and pages are served without the cache (qa_site/resilient_cache.py).
-if os.environ.get("REDIS_URL"):
+# The same Redis also carries the page generation to every process (articles/generation.py).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "qa_site.resilient_cache.ResilientRedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
+            "LOCATION": REDIS_URL,
             # A dead server must not hold a page for long: fail fast, then skip the cache for a few seconds.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
@@ -182,6 +184,8 @@ SEARCH_CACHE_SECONDS = int(os.environ.get("SEARCH_CACHE_SECONDS", "60"))  # sear
 CACHE_PURGE_URLS = env_list("CACHE_PURGE_URLS")
 CACHE_PURGE_RETRIES = int(os.environ.get("CACHE_PURGE_RETRIES", "4"))
 CACHE_PURGE_BACKOFF = float(os.environ.get("CACHE_PURGE_BACKOFF", "0.25"))  # seconds, doubled per retry
+# Every ban is sent again this many seconds later (articles/purge.py says why); 0: only once.
+CACHE_PURGE_REPEAT_AFTER = float(os.environ.get("CACHE_PURGE_REPEAT_AFTER", "2"))
 
 # Follow-up questions one reader (client address) may send per hour.
 FOLLOW_UP_RATE_LIMIT = int(os.environ.get("FOLLOW_UP_RATE_LIMIT", "5"))

@@ -4,6 +4,7 @@ import logging
 import re
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -53,6 +54,7 @@ def fake_cache(settings):
         threading.Thread(target=cache.serve_forever, daemon=True).start()
     settings.CACHE_PURGE_URLS = [cache.url for cache in caches]
     settings.CACHE_PURGE_BACKOFF = 0.01
+    settings.CACHE_PURGE_REPEAT_AFTER = 0  # one ban per change, so each test sees exactly its own
     yield caches
     for cache in caches:
         cache.shutdown()
@@ -130,7 +132,7 @@ def test_a_failing_cache_is_retried_and_never_fails_the_save(settings, django_ca
         probe.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{probe.getsockname()[1]}/"
     settings.CACHE_PURGE_URLS = [flaky.url, dead]
-    settings.CACHE_PURGE_BACKOFF, settings.CACHE_PURGE_RETRIES = 0.01, 2
+    settings.CACHE_PURGE_BACKOFF, settings.CACHE_PURGE_RETRIES, settings.CACHE_PURGE_REPEAT_AFTER = 0.01, 2, 0
     article = make_article("Is a purge failure visible to editors?", guidelines="No.")
     with caplog.at_level(logging.WARNING, logger="articles.purge"), django_capture_on_commit_callbacks(execute=True):
         approved = approve_current(article)
@@ -141,6 +143,25 @@ def test_a_failing_cache_is_retried_and_never_fails_the_save(settings, django_ca
     assert flaky.attempts == len(flaky.bans) + 2  # the two 503s were retried, then every ban got through
     assert bans_path(flaky.bans, article.get_absolute_url())
     assert any(record.levelname == "ERROR" and dead in record.getMessage() for record in caplog.records)
+
+
+def test_each_ban_is_sent_again_after_a_pause(fake_cache, settings, django_capture_on_commit_callbacks):
+    """A page read from the database just before approval may reach the cache just after the ban: the second ban drops it."""
+    settings.CACHE_PURGE_REPEAT_AFTER = 0.3
+    article = make_article("Is a second ban sent?", guidelines="Yes.")
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_current(article)
+    started = time.monotonic()
+    while not fake_cache[0].bans and time.monotonic() - started < 5:
+        time.sleep(0.01)
+    first = list(fake_cache[0].bans)
+    assert bans_path(first, article.get_absolute_url())
+    time.sleep(0.1)
+    assert fake_cache[0].bans == first  # not yet repeated
+    assert wait_for_purges()
+    assert time.monotonic() - started >= 0.3
+    for cache in fake_cache:
+        assert cache.bans == first + first
 
 
 def test_no_purge_without_caches(settings, django_capture_on_commit_callbacks):

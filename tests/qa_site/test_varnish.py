@@ -51,6 +51,7 @@ def varnish(live_server, settings):
                 pytest.fail(f"varnishd exited: {process.stderr.read().decode()[-2000:]}")
             time.sleep(0.1)
     settings.CACHE_PURGE_URLS = [url + "/"]
+    settings.CACHE_PURGE_REPEAT_AFTER = 0  # the second ban is tested in tests/articles/test_purge.py
     settings.ALLOWED_HOSTS = ["*"]
     yield url
     process.terminate()
