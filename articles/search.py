@@ -266,34 +266,51 @@ def _snippet_source(article):
     return " ".join(filter(None, [article.published_summary, article.published_body]))[:SNIPPET_SOURCE]
 
 
+def _headlines(query):
+    """The highlighted question and snippet of each result, made by ts_headline (PostgreSQL)."""
+    return {
+        "title_hl": SearchHeadline(
+            "published_question", query, config=CONFIG, start_sel=MARK_START, stop_sel=MARK_STOP, highlight_all=True
+        ),
+        # ts_headline's cost grows with the text: the snippet comes from the first SNIPPET_SOURCE
+        # characters (summary and the start of the answer), where an article names its subject.
+        "snippet_hl": SearchHeadline(
+            Left(Concat("published_summary", Value(" "), "published_body", output_field=TextField()), SNIPPET_SOURCE),
+            query,
+            config=CONFIG,
+            start_sel=MARK_START,
+            stop_sel=MARK_STOP,
+            max_fragments=2,
+            max_words=28,
+            min_words=12,
+            fragment_delimiter=" … ",
+        ),
+    }
+
+
+def headlined(results, text, mode="all"):
+    """The results, on PostgreSQL with their highlights computed in the same query as the page.
+
+    PostgreSQL evaluates costly output expressions such as ts_headline after the sort and LIMIT,
+    so only the rows of the page shown are highlighted (EXPLAIN VERBOSE shows them above the Limit).
+    """
+    if not is_postgres():
+        return results
+    return results.annotate(**_headlines(_pg_query(clean_query(text), mode)))
+
+
 def with_snippets(articles, text, mode="all"):
-    """Give each article `title_html` and `snippet_html`: matches highlighted, everything else escaped."""
+    """Give each article `title_html` and `snippet_html`: matches highlighted, everything else escaped.
+
+    On PostgreSQL the articles come from ``headlined``; elsewhere the highlights are made here.
+    """
     articles = list(articles)
     if not articles:
         return articles
-    text = clean_query(text)
     if is_postgres():
-        query = _pg_query(text, mode)
-        rows = Article.objects.filter(pk__in=[a.pk for a in articles]).annotate(
-            title_hl=SearchHeadline(
-                "published_question", query, config=CONFIG, start_sel=MARK_START, stop_sel=MARK_STOP, highlight_all=True
-            ),
-            # ts_headline's cost grows with the text: the snippet comes from the first SNIPPET_SOURCE
-            # characters (summary and the start of the answer), where an article names its subject.
-            snippet_hl=SearchHeadline(
-                Left(Concat("published_summary", Value(" "), "published_body", output_field=TextField()), SNIPPET_SOURCE),
-                query,
-                config=CONFIG,
-                start_sel=MARK_START,
-                stop_sel=MARK_STOP,
-                max_fragments=2,
-                max_words=28,
-                min_words=12,
-                fragment_delimiter=" … ",
-            ),
-        )
-        found = {row.pk: (row.title_hl, row.snippet_hl) for row in rows.only("pk")}
+        found = {a.pk: (a.title_hl, a.snippet_hl) for a in articles}
     else:
+        text = clean_query(text)
         stems = list(dict.fromkeys(_stem(t) for v in query_variants(text) for t in terms_of(v, limit=MAX_TERMS_ANY)))
         found = {
             a.pk: (

@@ -96,22 +96,57 @@ def normalise(text):
 # --- The focus dictionary ---------------------------------------------------------------------------------
 
 
+def _in_capitals(word):
+    """A word written as an abbreviation: capitals, or capitals with a plural s ("NETs")."""
+    return len(word) > 1 and (word.isupper() or (len(word) > 2 and word[-1] == "s" and word[:-1].isupper()))
+
+
 def _is_abbreviation(name):
-    """A name written in capitals (DVT, ALS): it must be matched as written, "als" or "all" are words."""
+    """A name written in capitals (DVT, ALS, NETs): it must be matched as written, "als" or "nets" are words."""
     words = tokens(name)
-    return len(words) == 1 and sum(ch.isupper() for ch in words[0]) >= 2 and words[0].upper() == words[0]
+    return len(words) == 1 and sum(ch.isupper() for ch in words[0]) >= 2 and _in_capitals(words[0])
+
+
+_LEAD_IN = re.compile(r"^\s*what (i|you) need to know about\s+", re.IGNORECASE)
+_PARENTHESES = re.compile(r"\(([^()]*)\)")
+_INCLUDING = re.compile(r"^\s*(including|such as)\s+", re.IGNORECASE)
+# A name's generic head, which readers drop: "carpal tunnel syndrome" is also "carpal tunnel".
+_HEADS = ("syndrome", "disease", "disorder")
+
+
+def title_names(title):
+    """The names a title holds besides itself, as MedQuAD's sources write titles.
+
+    "What I need to know about Gestational Diabetes" names gestational diabetes; "Prostate Enlargement:
+    Benign Prostatic Hyperplasia" names both halves; "Plasma Cell Neoplasms (Including Multiple Myeloma)"
+    names both; "Neuroendocrine Tumors (NETs)" adds the abbreviation; "Tay-Sachs Disease" is also "Tay-Sachs".
+    """
+    written = str(title or "")
+    title = _LEAD_IN.sub("", written)
+    inside = [_INCLUDING.sub("", part) for part in _PARENTHESES.findall(title)]
+    outside = _PARENTHESES.sub(" ", title)
+    names = [outside, *outside.split(":")]
+    names += [part for part in inside if _is_abbreviation(part) or _INCLUDING.match(part) is None and len(tokens(part)) > 1]
+    for name in list(names):
+        words = tokens(name)
+        rest = [word.lower() for word in words[:-1]]
+        if len(rest) >= 2 and words[-1].lower() in _HEADS and not any(word in STOP_WORDS for word in rest):
+            names.append(" ".join(words[:-1]))
+    return [name for name in dict.fromkeys(n.strip() for n in names) if name and name != written]
 
 
 def names_for(focus, synonyms=""):
     """The (normalised name, is abbreviation) pairs an article's focus goes by."""
     written = [focus, *str(synonyms or "").splitlines()]
     written += LAY_NAMES_BY_FOCUS.get(normalise(focus), [])
+    written += title_names(focus)
     names = {}
     for name in written:
         key = normalise(name)
         if not key:
             continue
-        names.setdefault(key, _is_abbreviation(name) or key in NOISE)
+        # Matched only as written in capitals if every form is: a lower-case lay name ("copd") frees it.
+        names[key] = names.get(key, True) and (_is_abbreviation(name) or key in NOISE)
         words = key.split()
         # "Alzheimer's disease" -> "alzheimers": the possessive marks an eponym readers shorten.
         if len(words) == 2 and words[1] in _EPONYM_HEADS and re.search(r"\w['’]s\b", name, re.I):
@@ -225,7 +260,7 @@ def recognise_foci(text):
     found = {}
     for name, abbreviation, article_id in _exact_rows(spans):
         for start, end in spans[name]:
-            if abbreviation and not all(w.isupper() for w in words[start:end]):
+            if abbreviation and not all(_in_capitals(w) for w in words[start:end]):
                 continue  # "all" is not ALL (acute lymphoblastic leukaemia)
             match = found.setdefault((start, end), FocusMatch(name, start, end))
             match.article_ids.add(article_id)

@@ -196,7 +196,7 @@ def search(request):
     }
     if query and engine.terms_of(query):
         results, mode, count = engine.search_any_then_all(query)
-        paginator = Paginator(results.only(*engine.listed_fields()), SEARCH_PAGE_SIZE)
+        paginator = Paginator(engine.headlined(results.only(*engine.listed_fields()), query, mode), SEARCH_PAGE_SIZE)
         paginator.count = count  # counted once already (Paginator.count is a cached property)
         page = paginator.get_page(request.GET.get("page"))
         page.object_list = engine.with_snippets(page.object_list, query, mode)

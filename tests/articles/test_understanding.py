@@ -128,6 +128,41 @@ def test_names_for_a_focus_include_the_eponym_short_form_and_flag_abbreviations(
 
 @pytest.mark.once
 @pytest.mark.parametrize(
+    "title, also",
+    [
+        ("What I need to know about Gestational Diabetes", ["gestational diabetes"]),  # a lead-in, not a name
+        ("Prostate Enlargement: Benign Prostatic Hyperplasia", ["prostate enlargement", "benign prostatic hyperplasia"]),
+        ("Plasma Cell Neoplasms (Including Multiple Myeloma)", ["plasma cell neoplasms", "multiple myeloma"]),
+        ("Tay-Sachs Disease", ["tay sachs"]),  # the generic head readers drop
+        ("Carpal Tunnel Syndrome", ["carpal tunnel"]),
+    ],
+)
+def test_a_title_also_names_its_parts(title, also):
+    """MedQuAD's sources write titles that hold several names; a reader may use any one of them."""
+    names = dict(names_for(title))
+    assert all(names.get(name) is False for name in also), names
+
+
+@pytest.mark.once
+def test_titles_give_no_names_that_are_common_words():
+    """A head is kept when dropping it leaves one word ("down") or a phrase with a stop word; "(NETs)" is an abbreviation."""
+    assert set(dict(names_for("Down Syndrome"))) == {"down syndrome", "downs syndrome", "downs", "trisomy 21"}
+    assert "anemia in chronic kidney" not in dict(names_for("Anemia in Chronic Kidney Disease"))
+    assert dict(names_for("Neuroendocrine Tumors (NETs)"))["nets"] is True
+    assert "childhood" not in dict(names_for("Hodgkin Lymphoma (Childhood)"))
+
+
+def test_a_lower_case_lay_name_frees_an_abbreviation_and_a_plural_abbreviation_matches_as_written(db):
+    """articles.lay_names lists "copd" in lower case, so "copd" finds COPD; "NETs" finds neuroendocrine tumors, "nets" does not."""
+    copd = make_focus_article("What is COPD?", "COPD", "information")
+    nets = make_focus_article("What are neuroendocrine tumors?", "Neuroendocrine Tumors (NETs)", "information")
+    assert follow_up_matches("my mom has copd, what is it exactly?", limit=1).articles == [copd]
+    assert recognise_foci("what are NETs")[0].article_ids == {nets.pk}
+    assert all(nets.pk not in f.article_ids for f in recognise_foci("do fishing nets cause cuts"))
+
+
+@pytest.mark.once
+@pytest.mark.parametrize(
     "a, b, expected",
     [("word", "two words", 0.36363637), ("alzhimers", "alzheimers", 0.61538464), ("diabetes", "diabetes", 1.0), ("", "x", 0.0)],
 )
