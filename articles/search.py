@@ -291,8 +291,9 @@ def _headlines(query):
 def headlined(results, text, mode="all"):
     """The results, on PostgreSQL with their highlights computed in the same query as the page.
 
-    PostgreSQL evaluates costly output expressions such as ts_headline after the sort and LIMIT,
-    so only the rows of the page shown are highlighted (EXPLAIN VERBOSE shows them above the Limit).
+    PostgreSQL evaluates costly output expressions such as ts_headline after the sort, in a Result
+    node that the LIMIT stops pulling from after the page: only the rows shown are highlighted
+    (EXPLAIN VERBOSE shows Limit -> Result -> Sort).
     """
     if not is_postgres():
         return results
