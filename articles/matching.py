@@ -58,11 +58,9 @@ def follow_up_matches(text, *, exclude=(), limit=5):
     asked = understood.question_type
     answer = FollowUpAnswer(question_type=asked)
     exclude = list(exclude)
-    ids = set().union(*(f.article_ids for f in foci)) if foci else set()
+    ids = list(dict.fromkeys(pk for f in foci for pk in sorted(f.article_ids)))[:MAX_CANDIDATES]  # first focus first
     if ids:
-        candidates = list(
-            Article.objects.answered().filter(pk__in=list(ids)[:MAX_CANDIDATES]).exclude(pk__in=exclude).only(*SHOWN)
-        )
+        candidates = list(Article.objects.answered().filter(pk__in=ids).exclude(pk__in=exclude).only(*SHOWN))
 
         def rank(article):
             focus_index = next(i for i, f in enumerate(foci) if article.pk in f.article_ids)

@@ -109,7 +109,8 @@ def _is_abbreviation(name):
 
 _LEAD_IN = re.compile(r"^\s*what (i|you) need to know about\s+", re.IGNORECASE)
 _PARENTHESES = re.compile(r"\(([^()]*)\)")
-_INCLUDING = re.compile(r"^\s*(including|such as)\s+", re.IGNORECASE)
+_INCLUDING = re.compile(r"^\s*(including|such as|also known as|also called)\s+", re.IGNORECASE)
+_PARTS = re.compile(r":|\s[-–—]\s")  # "Prostate Enlargement: BPH", "Parasites - Lice - Head Lice"
 # A name's generic head, which readers drop: "carpal tunnel syndrome" is also "carpal tunnel".
 _HEADS = ("syndrome", "disease", "disorder")
 
@@ -119,13 +120,14 @@ def title_names(title):
 
     "What I need to know about Gestational Diabetes" names gestational diabetes; "Prostate Enlargement:
     Benign Prostatic Hyperplasia" names both halves; "Plasma Cell Neoplasms (Including Multiple Myeloma)"
-    names both; "Neuroendocrine Tumors (NETs)" adds the abbreviation; "Tay-Sachs Disease" is also "Tay-Sachs".
+    names both; "Neuroendocrine Tumors (NETs)" adds the abbreviation; "Parasites - Enterobiasis (also known as
+    Pinworm Infection)" names enterobiasis and pinworm infection; "Tay-Sachs Disease" is also "Tay-Sachs".
     """
     written = str(title or "")
     title = _LEAD_IN.sub("", written)
     inside = [_INCLUDING.sub("", part) for part in _PARENTHESES.findall(title)]
     outside = _PARENTHESES.sub(" ", title)
-    names = [outside, *outside.split(":")]
+    names = [outside, *_PARTS.split(outside)]
     names += [part for part in inside if _is_abbreviation(part) or _INCLUDING.match(part) is None and len(tokens(part)) > 1]
     for name in list(names):
         words = tokens(name)
@@ -266,8 +268,31 @@ def recognise_foci(text):
             match.article_ids.add(article_id)
     exact = _choose(found.values())
     if exact:
-        return exact  # close spellings are for questions that name no focus exactly (and cost a query)
-    return _choose(_fuzzy_matches(words, set()))
+        return _with_same_focus(exact)  # close spellings are for questions that name no focus exactly (and cost a query)
+    return _with_same_focus(_choose(_fuzzy_matches(words, set())))
+
+
+def _with_same_focus(matches):
+    """Each match widened to the other articles on the same focus.
+
+    The sources name one condition differently: "restless leg syndrome" is a synonym in one source's
+    article only, and another source's "Restless Legs Syndrome" article answers the question too.
+    So the articles a name found lend their focus, and every article going by that focus joins them.
+    """
+    found = set().union(*(match.article_ids for match in matches))
+    if not found:
+        return matches
+    focus_of = {
+        pk: normalise(focus)
+        for pk, focus in Article.objects.public().filter(pk__in=list(found)[:900]).values_list("pk", "published_focus")
+    }
+    sharing = defaultdict(set)
+    for name, abbreviation, article_id in _exact_rows(set(focus_of.values())):
+        sharing[name].add(article_id)
+    for match in matches:
+        for pk in list(match.article_ids):
+            match.article_ids |= sharing.get(focus_of.get(pk), set())
+    return matches
 
 
 # --- Close spellings ---------------------------------------------------------------------------------------

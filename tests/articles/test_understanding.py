@@ -135,12 +135,25 @@ def test_names_for_a_focus_include_the_eponym_short_form_and_flag_abbreviations(
         ("Plasma Cell Neoplasms (Including Multiple Myeloma)", ["plasma cell neoplasms", "multiple myeloma"]),
         ("Tay-Sachs Disease", ["tay sachs"]),  # the generic head readers drop
         ("Carpal Tunnel Syndrome", ["carpal tunnel"]),
+        ("Parasites - Enterobiasis (also known as Pinworm Infection)", ["enterobiasis", "pinworm infection"]),
+        ("Parasites - Lice - Head Lice", ["head lice"]),
     ],
 )
 def test_a_title_also_names_its_parts(title, also):
     """MedQuAD's sources write titles that hold several names; a reader may use any one of them."""
     names = dict(names_for(title))
     assert all(names.get(name) is False for name in also), names
+
+
+def test_a_name_from_one_sources_synonyms_finds_every_article_on_that_focus(db):
+    """"Restless leg syndrome" is a synonym in one article only; the other article on the focus answers the cause."""
+    frequency = make_focus_article(
+        "How many people have restless legs syndrome?", "restless legs syndrome", "frequency", "restless leg syndrome"
+    )
+    causes = make_focus_article("What causes Restless Legs Syndrome?", "Restless Legs Syndrome", "causes")
+    answer = follow_up_matches("my legs feel creepy at night, the doctor says restless leg syndrome. what causes it?")
+    assert [a.pk for a in answer.articles] == [causes.pk, frequency.pk]
+    assert answer.articles[0].match_reason == "About Restless Legs Syndrome: causes"
 
 
 @pytest.mark.once
