@@ -1,6 +1,7 @@
 """Follow-up matches: the public articles that answer a reader's question, each with why it was chosen.
 
-Order: articles on the question's focus that answer the kind of question asked; then the same focus,
+Order: articles on the question's focus that answer the kind of question asked (among them, one
+written for the group the question is about, such as children, first); then the same focus,
 other kinds; then, only to fill the list, a full-text search over the question's own meaningful
 words (its question sentences, without stop words or the story around them).
 """
@@ -13,6 +14,7 @@ from django.db.models.expressions import RawSQL
 
 from . import search as engine
 from .models import Article, QuestionType
+from .populations import asked_about, preference
 from .understanding import understand
 
 MAX_FOCI = 3
@@ -54,6 +56,7 @@ def _reason(article):
 def follow_up_matches(text, *, exclude=(), limit=5):
     """Up to `limit` public articles answering the question, best first, as a FollowUpAnswer."""
     understood = understand(text)
+    groups = asked_about(text)  # who the question is about: children, men, women, older adults
     foci = understood.foci[:MAX_FOCI]
     asked = understood.question_type
     answer = FollowUpAnswer(question_type=asked)
@@ -68,6 +71,7 @@ def follow_up_matches(text, *, exclude=(), limit=5):
             return (
                 article.published_question_type != wanted,
                 focus_index,
+                preference(article.published_focus, groups),  # "… in Children" for a child, after the general one otherwise
                 -_overlap(understood.terms, getattr(article, engine.QUESTION_COLUMN)),
                 article.live_revision_id is None,  # reviewed answers before pending ones
                 article.published_question,

@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.dispatch import receiver
 
 from .lay_names import LAY_NAMES
+from .populations import without_group
 from .models import Article, FocusName, QuestionType
 from .signals import publication_changed
 
@@ -121,7 +122,8 @@ def title_names(title):
     "What I need to know about Gestational Diabetes" names gestational diabetes; "Prostate Enlargement:
     Benign Prostatic Hyperplasia" names both halves; "Plasma Cell Neoplasms (Including Multiple Myeloma)"
     names both; "Neuroendocrine Tumors (NETs)" adds the abbreviation; "Parasites - Enterobiasis (also known as
-    Pinworm Infection)" names enterobiasis and pinworm infection; "Tay-Sachs Disease" is also "Tay-Sachs".
+    Pinworm Infection)" names enterobiasis and pinworm infection; "Urinary Incontinence in Men" is also
+    "Urinary Incontinence" (``articles.populations``); "Tay-Sachs Disease" is also "Tay-Sachs".
     """
     written = str(title or "")
     title = _LEAD_IN.sub("", written)
@@ -129,6 +131,10 @@ def title_names(title):
     outside = _PARENTHESES.sub(" ", title)
     names = [outside, *_PARTS.split(outside)]
     names += [part for part in inside if _is_abbreviation(part) or _INCLUDING.match(part) is None and len(tokens(part)) > 1]
+    for name in list(names):
+        general = without_group(name)  # "Urinary Incontinence in Men" is about urinary incontinence
+        if len(tokens(general)) >= 2:
+            names.append(general)
     for name in list(names):
         words = tokens(name)
         rest = [word.lower() for word in words[:-1]]
@@ -282,16 +288,17 @@ def _with_same_focus(matches):
     found = set().union(*(match.article_ids for match in matches))
     if not found:
         return matches
-    focus_of = {
-        pk: normalise(focus)
+    focus_names = {  # an article's focus, and the names its title holds ("Adult ALL" is also "ALL")
+        pk: {normalise(name) for name in [focus, *title_names(focus)]}
         for pk, focus in Article.objects.public().filter(pk__in=list(found)[:900]).values_list("pk", "published_focus")
     }
     sharing = defaultdict(set)
-    for name, abbreviation, article_id in _exact_rows(set(focus_of.values())):
+    for name, abbreviation, article_id in _exact_rows(set().union(*focus_names.values())):
         sharing[name].add(article_id)
     for match in matches:
         for pk in list(match.article_ids):
-            match.article_ids |= sharing.get(focus_of.get(pk), set())
+            for name in focus_names.get(pk, ()):
+                match.article_ids |= sharing[name]
     return matches
 
 
