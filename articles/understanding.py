@@ -463,6 +463,8 @@ _TYPE_RULES = [
     (QuestionType.INHERITANCE, r"\bpass(es|ed|ing)? (it |this |that |\w+ )?(on |down )?to (my|his|her|our|their|your) (sons?|daughters?|children|kids|baby|babies|grandchildren)\b|\bcarriers?\b|\b(will|would|could|can) (my|our|his|her|their) (children|kids|sons?|daughters?|baby) (get|have|inherit)\b", 3),
     (QuestionType.CONSIDERATIONS, r"\bfoods? (to|that|i|we|he|she|you) (should |can |must )?(avoid|eat)\b|\bwhat (foods|to eat)\b|\beat or avoid\b", 3),
     (QuestionType.SUPPORT, r"\bsupport\b|\bother (people|families) (with|who)\b|\btalk to others\b", 3),
+    (QuestionType.OUTLOOK, r"\boutgrow|\bgrow out of\b|\bwill (it|they|this|the \w+) get (worse|better)\b|\bhow (fast|quickly) will\b|\bhow long until\b", 3),
+    (QuestionType.RESEARCH, r"\bnew (\w+ )?(drugs|medicines|medications|treatments)\b|\b(studies|trials?) (going on|for|of)\b", 3),
     (QuestionType.INFORMATION, r"\bwhat (is|are|s)\b|\bwhat does \w+ mean\b|\bmeaning\b|\btell me about\b|\bexplain\b|\bdefin|\binformation\b|\bmore about\b", 1),
 ]
 _COMPILED_RULES = [(qtype, re.compile(pattern, re.IGNORECASE), weight) for qtype, pattern, weight in _TYPE_RULES]

@@ -242,6 +242,8 @@ def test_python_similarity_agrees_with_pg_trgm_on_the_database():
         ("can I pass hemophilia to my son even though I don't have it?", QuestionType.INHERITANCE),
         ("what are the chances our baby has CF if we are both carriers?", QuestionType.INHERITANCE),
         ("I take synthroid. are there foods I should avoid?", QuestionType.CONSIDERATIONS),
+        ("he is on keppra now. will he outgrow the epilepsy?", QuestionType.OUTLOOK),
+        ("are there any studies going on for new alzheimer drugs?", QuestionType.RESEARCH),
     ],
 )
 def test_question_type_is_recognised_for_every_type(text, expected):
