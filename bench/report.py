@@ -67,6 +67,20 @@ def ratio(loads, top, bottom):
     return None
 
 
+PAIRS = [("varnish (a)/(b)", "article-varnish", "static-varnish"), ("django (c)/(d)", "article-django", "static-django")]
+
+
+def paired_ratios(run, top, bottom):
+    """The ratio in each round of alternating windows (bench/run.sh `paired`), in round order."""
+    ratios, round_number = [], 1
+    while (run / f"pair-{top}-{round_number}.txt").exists():
+        a, b = (parse_wrk(run / f"pair-{name}-{round_number}.txt") for name in (top, bottom))
+        if "requests_per_s" in a and "requests_per_s" in b:
+            ratios.append(a["requests_per_s"] / b["requests_per_s"])
+        round_number += 1
+    return ratios
+
+
 def read_json(path):
     return json.loads(path.read_text()) if path.exists() and path.read_text().strip() else {}
 
@@ -84,8 +98,9 @@ def main(run):
         "uncached search / static (d)": ratio(loads, "search-uncached", "static-django"),
         "cached search from Django / static (d)": ratio(loads, "search-django", "static-django"),
     }
+    paired = {label: paired_ratios(run, top, bottom) for label, top, bottom in PAIRS}
     results = {
-        "loads": loads, "import_seconds": import_s, "related_seconds": related_s, "ratios": ratios,
+        "loads": loads, "paired_ratios": paired, "import_seconds": import_s, "related_seconds": related_s, "ratios": ratios,
         "search_latency": search, "approval_latency": approval,
     }  # fmt: skip
     (run / "results.json").write_text(json.dumps(results, indent=2))
@@ -110,6 +125,14 @@ def main(run):
         value = ratios[key]
         if value is not None:
             lines.append(f"- Ratio {label}: **{value:.2f}** (target ≥ {target}: {verdict(value >= target)}).")
+    for (label, _, _), target in zip(PAIRS, (TARGETS["varnish_ratio"], TARGETS["django_ratio"])):
+        values = paired[label]
+        if values:
+            median = sorted(values)[len(values) // 2]
+            lines.append(
+                f"- Ratio {label} in {len(values)} rounds of alternating windows: median **{median:.2f}** "
+                f"(rounds {', '.join(f'{v:.2f}' for v in values)}; target ≥ {target}: {verdict(median >= target)})."
+            )
     if ratios["cached search from Django / static (d)"] is not None:
         lines.append(f"- Ratio repeated search from Django / static (d): {ratios['cached search from Django / static (d)']:.2f}.")
     if approval.get("approvals"):
@@ -134,6 +157,12 @@ def main(run):
             f"p95 **{search['p95_ms']} ms** (target p95 < {TARGETS['search_p95_ms']:.0f} ms: "
             f"{verdict(search['p95_ms'] < TARGETS['search_p95_ms'])}), {search['errors']} errors."
         )
+        if len(search.get("passes", [])) > 1:
+            lines.append(
+                "- The same searches, each pass at its own address (never cached): p95 per pass "
+                + ", ".join(f"{p['p95_ms']} ms" for p in search["passes"])
+                + f"; median **{search['median_pass_p95_ms']} ms**."
+            )
     errors = sum(result.get("errors", 0) for name, result in loads.items() if not name.startswith("restart"))
     lines.append(f"- Errors under the other loads: {errors} (target 0: {verdict(errors == 0)}).")
     print("\n".join(lines))

@@ -8,10 +8,11 @@
 #   (e) search and home, through Varnish and from Django alone; search also with a different query
 #       on every request (nothing cached: the search engine's own cost)
 #   (f) article_approve -> the approved page served through Varnish (bench/approval_latency.py)
-#   search latency over 200 MedQuAD questions, one at a time, from Django alone
+#   (a)/(b) and (c)/(d) again in alternating short windows (the machine's speed drifts)
+#   search latency over 200 MedQuAD questions, one at a time, from Django alone (three passes)
 #   (g) PostgreSQL restarted during a 30 s load through Varnish (and the same from Django alone)
 # Results: bench/results/<UTC time>/ (git-ignored), summary.md to paste into the README.
-# Knobs: BENCH_DURATION (20s), BENCH_CONNECTIONS (16), STACK_* ports (see scripts/stack),
+# Knobs: BENCH_DURATION (20s), BENCH_CONNECTIONS (16), BENCH_PAIR_ROUNDS (5), BENCH_PAIR_SECONDS (4), STACK_* ports (see scripts/stack),
 # BENCH_STACK_DIR (/tmp/qa-site-bench-stack).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -107,6 +108,22 @@ run_wrk search-django "$DJANGO" "$SEARCH"
 run_wrk search-uncached "$DJANGO" "/search/?q=asthma" -s "$OUT/search-uncached.lua"
 run_wrk home-varnish "$VARNISH" /
 run_wrk home-django "$DJANGO" /
+
+# The loads above run one after another, 25 s each, and this machine's speed drifts between them
+# (run 20261203T122342Z: (a)/(b) 0.79, though Varnish does the same work for both). So each ratio
+# is measured again in PAIR_ROUNDS rounds of alternating PAIR_SECONDS windows, A then B, and
+# bench/report.py gives the median of the rounds' ratios beside the sequential one.
+PAIR_ROUNDS="${BENCH_PAIR_ROUNDS:-5}"
+PAIR_SECONDS="${BENCH_PAIR_SECONDS:-4}s"
+paired() {  # name base path name base path
+  log "paired windows: $1 / $4 ($PAIR_ROUNDS rounds of $PAIR_SECONDS each)"
+  for round in $(seq "$PAIR_ROUNDS"); do
+    wrk -t2 -c"$CONNECTIONS" -d"$PAIR_SECONDS" --latency "$2$3" >"$OUT/pair-$1-$round.txt"
+    wrk -t2 -c"$CONNECTIONS" -d"$PAIR_SECONDS" --latency "$5$6" >"$OUT/pair-$4-$round.txt"
+  done
+}
+paired article-varnish "$VARNISH" "$SEED" static-varnish "$VARNISH" "$STATIC"
+paired article-django "$DJANGO" "$SEED" static-django "$DJANGO" "$STATIC"
 
 log "(f) approval -> served through Varnish"
 $PY bench/approval_latency.py "$VARNISH" | tee "$OUT/approval-latency.json"

@@ -1,4 +1,4 @@
-"""Search latency over HTTP: 200 varied queries taken from MedQuAD questions, one at a time.
+"""Search latency over HTTP: 200 varied queries taken from MedQuAD questions, one at a time, in three passes.
 
 Usage: python bench/search_latency.py http://127.0.0.1:8033  -> JSON on stdout.
 """
@@ -14,6 +14,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+PASSES = 3  # the machine's speed drifts: three passes, each reported
 MEDQUAD = Path(__file__).resolve().parent.parent / "fixtures" / "medquad" / "medquad.jsonl.gz"
 QUESTION_WORDS = re.compile(r"^(what|how|who|is|are|do|does|can|where|when|which)\b.*?\b(is|are|of|for|to|with|by)\b\s*", re.I)
 
@@ -45,25 +46,34 @@ def main(base):
     except urllib.error.HTTPError as error:
         print(json.dumps({"present": False, "status": error.code}))
         return
-    timings, errors, empty = [], 0, 0
-    for text in queries():
-        started = time.perf_counter()
-        try:
-            body = urllib.request.urlopen(f"{base}/search/?q={urllib.parse.quote(text)}", timeout=30).read()
-        except urllib.error.HTTPError:
-            errors += 1
-            continue
-        timings.append((time.perf_counter() - started) * 1000)
-        empty += b"No results" in body or b"no results" in body
+    timings, errors, empty, passes = [], 0, 0, []
+    for number in range(1, PASSES + 1):
+        # Each pass asks at its own address (&pass=N, which search ignores): never a cached page.
+        this_pass = []
+        for text in queries():
+            started = time.perf_counter()
+            try:
+                url = f"{base}/search/?q={urllib.parse.quote(text)}&pass={number}"
+                body = urllib.request.urlopen(url, timeout=30).read()
+            except urllib.error.HTTPError:
+                errors += 1
+                continue
+            this_pass.append((time.perf_counter() - started) * 1000)
+            empty += b"No results" in body or b"no results" in body
+        passes.append({"p50_ms": round(percentile(this_pass, 50), 1), "p95_ms": round(percentile(this_pass, 95), 1)})
+        timings += this_pass
     print(
         json.dumps(
             {
                 "present": True,
-                "queries": len(timings) + errors,
+                "queries": len(queries()),
+                "passes": passes,
                 "errors": errors,
                 "pages_saying_no_results": empty,
-                "p50_ms": round(percentile(timings, 50), 1),
-                "p95_ms": round(percentile(timings, 95), 1),
+                # The first pass: every query new to the server, as the target is stated.
+                "p50_ms": passes[0]["p50_ms"],
+                "p95_ms": passes[0]["p95_ms"],
+                "median_pass_p95_ms": sorted(p["p95_ms"] for p in passes)[len(passes) // 2],
                 "max_ms": round(max(timings), 1),
                 "examples": queries()[:6],
             }
