@@ -60,3 +60,14 @@ def incontinence(db):
 def test_the_article_for_the_readers_group_comes_first_and_the_general_one_next(incontinence, question, order):
     answer = follow_up_matches(question)
     assert [a.pk for a in answer.articles] == [incontinence[group].pk for group in order]
+
+
+def test_the_same_question_from_two_sources_is_listed_once(incontinence):
+    """Two sources answer "What causes urinary incontinence?"; the reader sees that link once, the better-ranked one."""
+    twin = make_approved_article(
+        "What causes urinary incontinence?", focus="Urinary Incontinence", question_type="causes", guidelines="Another source."
+    )
+    answer = follow_up_matches("what causes urinary incontinence?")
+    questions = [a.published_question for a in answer.articles]
+    assert len(questions) == len(set(questions)) == 3
+    assert answer.articles[0].pk in {incontinence["general"].pk, twin.pk}
