@@ -19,8 +19,8 @@ from django.db.models import Max
 from django.dispatch import receiver
 
 from .lay_names import LAY_NAMES
-from .populations import without_group
 from .models import Article, FocusName, QuestionType
+from .populations import without_group
 from .signals import publication_changed
 
 logger = logging.getLogger(__name__)
