@@ -77,7 +77,7 @@ def follow_up_matches(text, *, exclude=(), limit=5):
                 article.published_question,
             )
 
-        candidates = _distinct_questions(sorted(candidates, key=rank))
+        candidates = engine.distinct_questions(sorted(candidates, key=rank))
         for article in candidates[:limit]:
             article.match_reason = _reason(article)
         answer.articles = candidates[:limit]
@@ -87,21 +87,8 @@ def follow_up_matches(text, *, exclude=(), limit=5):
     if len(answer.articles) < limit and understood.terms:
         # A few more than needed: some may ask the same question as an article already listed.
         more = _full_text(understood, exclude + [a.pk for a in answer.articles], limit - len(answer.articles) + 3, any_word=not foci)
-        answer.articles = _distinct_questions(answer.articles + more)[:limit]
+        answer.articles = engine.distinct_questions(answer.articles + more)[:limit]
     return answer
-
-
-def _distinct_questions(articles):
-    """The articles without repeats of a question already listed: sources answer the same question
-    ("What causes Urinary Incontinence?") in separate articles, and a list of two identical links
-    is no help to the reader (related questions do the same). The best-ranked one stays."""
-    seen, kept = set(), []
-    for article in articles:
-        question = " ".join((article.published_question or "").lower().split())
-        if question not in seen:
-            seen.add(question)
-            kept.append(article)
-    return kept
 
 
 def _full_text(understood, exclude, limit, *, any_word):

@@ -23,9 +23,10 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, F, Q, TextField, Value, When
 from django.db.models.expressions import Expression
+from django.db.models.lookups import Exact
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.db.models.functions import Concat, Left
+from django.db.models.functions import Concat, Left, Length
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -262,8 +263,23 @@ def _fallback_snippet(text, stems, width=240):
     return ("… " if start else "") + snippet
 
 
+# Most answers open with their summary (MedQuAD's summary is the answer's first sentences): the
+# snippet then comes from the answer alone, or the same sentences would be shown twice.
+SUMMARY_OPENING = 60  # characters compared
+
+
 def _snippet_source(article):
-    return " ".join(filter(None, [article.published_summary, article.published_body]))[:SNIPPET_SOURCE]
+    summary, body = article.published_summary or "", article.published_body or ""
+    opens_with_summary = body.startswith(summary[:SUMMARY_OPENING])
+    return (body if opens_with_summary else " ".join(filter(None, [summary, body])))[:SNIPPET_SOURCE]
+
+
+def _snippet_source_sql():
+    """_snippet_source in SQL."""
+    opening = Left("published_summary", SUMMARY_OPENING)
+    opens_with_summary = Exact(Left("published_body", Length(opening)), opening)
+    both = Concat("published_summary", Value(" "), "published_body", output_field=TextField())
+    return Left(Case(When(opens_with_summary, then=F("published_body")), default=both, output_field=TextField()), SNIPPET_SOURCE)
 
 
 def _headlines(query):
@@ -275,7 +291,7 @@ def _headlines(query):
         # ts_headline's cost grows with the text: the snippet comes from the first SNIPPET_SOURCE
         # characters (summary and the start of the answer), where an article names its subject.
         "snippet_hl": SearchHeadline(
-            Left(Concat("published_summary", Value(" "), "published_body", output_field=TextField()), SNIPPET_SOURCE),
+            _snippet_source_sql(),
             query,
             config=CONFIG,
             start_sel=MARK_START,
@@ -337,17 +353,24 @@ def fill_related(article, chosen, limit=RELATED_LIMIT):
     chosen = list({a.pk: a for a in chosen}.values())
     if len(chosen) >= limit:
         return chosen
-    seen_questions = {" ".join(a.published_question.lower().split()) for a in [article, *chosen]}
     text = " ".join(filter(None, [article.published_question, article.published_summary]))
     candidates = similar_articles(
         text, exclude=[article.pk, *(a.pk for a in chosen)], limit=limit * 2, topic_id=article.published_topic_id
     )
-    for candidate in candidates:
-        question = " ".join(candidate.published_question.lower().split())
-        if question in seen_questions:  # the same question imported twice is no help to the reader
-            continue
-        seen_questions.add(question)
-        chosen.append(candidate)
-        if len(chosen) >= limit:
-            break
-    return chosen
+    return chosen + distinct_questions(candidates, besides=[article, *chosen])[: limit - len(chosen)]
+
+
+def distinct_questions(articles, *, besides=()):
+    """The articles, best first, without repeats of a question already listed or in `besides`.
+
+    Several sources answer the same question ("What causes Urinary Incontinence?") in separate
+    articles; two identical links are no help to the reader. The first one of each stays.
+    """
+    seen = {" ".join((a.published_question or "").lower().split()) for a in besides}
+    kept = []
+    for article in articles:
+        question = " ".join((article.published_question or "").lower().split())
+        if question not in seen:
+            seen.add(question)
+            kept.append(article)
+    return kept

@@ -98,7 +98,8 @@ def normalise(text):
 
 
 def _in_capitals(word):
-    """A word written as an abbreviation: capitals, or capitals with a plural s ("NETs")."""
+    """A word written as an abbreviation: capitals, or capitals with a plural s ("NETs"). "MS", "ALL",
+    "AIDS" may name a focus even where the lower-case word is a common one; "I" does not."""
     return len(word) > 1 and (word.isupper() or (len(word) > 2 and word[-1] == "s" and word[:-1].isupper()))
 
 
@@ -214,23 +215,18 @@ class FocusMatch:
         return (self.end - self.start) * self.similarity
 
 
-def _capitals(word):
-    """"MS", "ALL", "AIDS" may name a focus even where the lower-case word is a common one; "I" does not."""
-    return len(word) > 1 and word.isupper()
-
-
 def _spans(words, max_words=MAX_NAME_WORDS):
     """Every run of up to max_words words that does not end with a noise word, with its span.
 
     A run may start with a stop word only when it is longer than that word: "down syndrome", "a fib".
     """
     for start in range(len(words)):
-        first_is_stop = words[start].lower() in STOP_WORDS and not _capitals(words[start])
+        first_is_stop = words[start].lower() in STOP_WORDS and not _in_capitals(words[start])
         for end in range(start + 1 + first_is_stop, min(len(words), start + max_words) + 1):
             last = words[end - 1]
-            if end - start == 1 and last.lower() in NOISE and not _capitals(last):
+            if end - start == 1 and last.lower() in NOISE and not _in_capitals(last):
                 continue
-            if last.lower() in STOP_WORDS and not _capitals(last):
+            if last.lower() in STOP_WORDS and not _in_capitals(last):
                 continue
             yield start, end
 

@@ -181,6 +181,20 @@ def test_a_snippet_is_taken_from_the_start_of_a_long_answer(client):
     assert "Zinc-deep-ending" not in snippet.get_text()
 
 
+def test_a_snippet_does_not_repeat_a_summary_the_answer_opens_with(client):
+    """MedQuAD's summary is the answer's first sentences: the snippet shows them once, not twice."""
+    opening = "Gout is caused by uric acid crystals in a joint."
+    make_approved_article("What causes gout?", summary=opening, guidelines=f"{opening} Diet and some medicines raise uric acid.")
+    make_approved_article(
+        "How is gout treated?", summary="Medicines ease a gout attack.", guidelines="Colchicine or NSAIDs ease gout pain."
+    )
+    soup = BeautifulSoup(client.get("/search/?q=gout").content, "html.parser")
+    snippets = [s.get_text() for s in soup.select(".search-result__snippet")]
+    assert len(snippets) == 2
+    assert sum(snippet.count("uric acid crystals") for snippet in snippets) == 1
+    assert any("Medicines ease" in snippet for snippet in snippets)  # a summary of its own is still shown
+
+
 def test_topics_are_offered_when_nothing_is_found(client):
     """A search with no result suggests the busiest topics; one with results lists only the results."""
     from tests.factories import make_topic
