@@ -19,17 +19,15 @@ from functools import reduce
 from operator import or_
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
-from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, F, Q, TextField, Value, When
+from django.db.models import Case, Count, F, Q, TextField, Value, When, Window
 from django.db.models.expressions import Expression
 from django.db.models.lookups import Exact
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.db.models.functions import Concat, Left, Length
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from .generation import current_generation
 from .models import Article, SearchSynonym
 
 CONFIG = "english"
@@ -40,7 +38,7 @@ MAX_TERMS_ANY = 30
 # A broad query ("cancer") matches thousands of articles: only this many matches are ranked (the
 # index's first ones, unordered), so a search costs the same whatever the database size.
 SEARCH_CANDIDATES = 1000
-SNIPPET_SOURCE = 4000  # characters of summary and answer that search snippets are taken from
+SNIPPET_SOURCE = 2000  # characters of summary and answer that search snippets are taken from (ts_headline costs with length)
 MARK_START, MARK_STOP = "\ue000", "\ue001"
 _MARKERS = re.compile(f"[{MARK_START}{MARK_STOP}]")
 _MARKED = re.compile(f"({MARK_START}[^{MARK_START}{MARK_STOP}]*{MARK_STOP})")
@@ -93,22 +91,23 @@ def _search_vector():
 
 # --- Synonyms: a reader's words and the words our articles use -------------------------------------------
 
-SYNONYMS_CACHE_KEY = "search:synonyms"
 MAX_VARIANTS = 6
+_loaded_synonyms = (None, ())  # (page generation, rows): this process's copy
 
 
 def synonyms():
-    """(term, [alternatives]) pairs, longest term first; the small table is reused until it changes."""
-    def load():
-        rows = [(s.term, s.alternative_list) for s in SearchSynonym.objects.all()]
-        return sorted(rows, key=lambda row: -len(row[0]))
+    """(term, [alternatives]) pairs, longest term first.
 
-    return cache.get_or_set(SYNONYMS_CACHE_KEY, load, 3600)
-
-
-@receiver([post_save, post_delete], sender=SearchSynonym, dispatch_uid="articles.search.synonyms_changed")
-def _synonyms_changed(sender, **kwargs):
-    cache.delete(SYNONYMS_CACHE_KEY)
+    The small table is read once per page generation: a synonym change sets a new generation
+    (``articles.cache``), and every server sees it, so no server keeps an old list.
+    """
+    global _loaded_synonyms
+    generation = current_generation()
+    loaded_at, rows = _loaded_synonyms
+    if loaded_at != generation:
+        rows = sorted(((s.term, s.alternative_list) for s in SearchSynonym.objects.all()), key=lambda row: -len(row[0]))
+        _loaded_synonyms = (generation, rows)
+    return rows
 
 
 def query_variants(text):
@@ -202,18 +201,31 @@ def listed_fields():
     return LISTED_FIELDS if is_postgres() else (*LISTED_FIELDS, "published_body")
 
 
-def search_any_then_all(text):
-    """The search page's results: all words first; if none match, any word.
+def results_page(text, number, per_page):
+    """One page of the search page's results: all words first; if none match, any word.
 
-    Returns (results, mode, count): the count (at most SEARCH_CANDIDATES) is the one query that
-    decides the mode, so the paginator is given it instead of counting again.
+    Returns (articles, mode, count, number). The page and the count (at most SEARCH_CANDIDATES)
+    come from one query, the count as a window over the ranked matches, so the index is searched
+    once per mode. A page number past the end gives the last page, as Paginator.get_page does.
     """
-    results = search(text, mode="all")
-    count = results.count()
-    if count:
-        return results, "all", count
-    results = search(text, mode="any")
-    return results, "any", results.count()
+    for mode in ("all", "any"):
+        results = headlined(search(text, mode=mode).only(*listed_fields()), text, mode)
+        articles, count, number = _page_with_count(results, number, per_page)
+        if count:
+            return articles, mode, count, number
+    return [], "any", 0, 1
+
+
+def _page_with_count(results, number, per_page):
+    counted = results.annotate(matches=Window(Count("*")))
+    articles = list(counted[(number - 1) * per_page : number * per_page])
+    if articles:
+        return articles, articles[0].matches, number
+    count = results.count() if number > 1 else 0  # past the end (rare): count, then show the last page
+    if not count:
+        return [], 0, 1
+    last = (count + per_page - 1) // per_page
+    return list(results[(last - 1) * per_page : last * per_page]), count, last
 
 
 def similar_articles(text, *, exclude=(), limit=5, topic_id=None):

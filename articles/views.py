@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -195,15 +195,23 @@ def search(request):
         "mode": "all",
     }
     if query and engine.terms_of(query):
-        results, mode, count = engine.search_any_then_all(query)
-        paginator = Paginator(engine.headlined(results.only(*engine.listed_fields()), query, mode), SEARCH_PAGE_SIZE)
-        paginator.count = count  # counted once already (Paginator.count is a cached property)
-        page = paginator.get_page(request.GET.get("page"))
-        page.object_list = engine.with_snippets(page.object_list, query, mode)
+        articles, mode, count, number = engine.results_page(query, page_number(request), SEARCH_PAGE_SIZE)
+        paginator = Paginator((), SEARCH_PAGE_SIZE)
+        paginator.count = count  # counted by the page's own query (Paginator.count is a cached property)
+        page = Page(engine.with_snippets(articles, query, mode), number, paginator)
         context.update(searched=True, page_obj=page, mode=mode, query_string=urlencode({"q": query}))
     if not (context["page_obj"] and context["page_obj"].object_list):
         context["topics"] = public_topics()  # offered only when nothing was found
     return render(request, "articles/search.html", context)
+
+
+def page_number(request):
+    """The page asked for: 1 when it is missing or not a positive whole number (a number past the
+    last page is answered with the last page)."""
+    number = request.GET.get("page", "").strip()
+    if not (number.isascii() and number.isdigit()):
+        return 1
+    return max(1, min(int(number[:7]), 10**6))
 
 
 HOME_TOPICS = 30

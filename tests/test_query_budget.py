@@ -48,7 +48,7 @@ def count_queries(url):
     from django.core.cache import cache
 
     cache.clear()
-    # The synonym list is kept in the shared cache until it changes, as on a running site: not per page.
+    # The synonym list is read once per page generation, as on a running site: not per page.
     from articles.search import synonyms
 
     synonyms()

@@ -64,7 +64,19 @@ def test_results_are_paginated(client):
     second = client.get("/search/?q=eczema&page=2")
     assert len(result_titles(second)) == 3
     assert set(result_titles(first)).isdisjoint(result_titles(second))
-    assert client.get("/search/?q=eczema&page=999").status_code == 200
+    assert "13 articles found" in second.content.decode()
+
+
+@pytest.mark.parametrize("page", ["999", "99999999999999999999", "abc", "-1", "0", "²", "1.5", ""])
+def test_a_page_number_past_the_end_or_not_a_number_still_gets_results(client, page):
+    """Past the last page: the last page, as a reader following an old link expects; nonsense: the first."""
+    for n in range(13):
+        make_approved_article(f"Eczema question number {n}?", slug=f"eczema-{n}", guidelines="Eczema text.")
+    response = client.get("/search/", {"q": "eczema", "page": page})
+    assert response.status_code == 200
+    expected = 3 if page.isascii() and page.isdigit() and int(page) > 1 else 10
+    assert len(result_titles(response)) == expected
+    assert "13 articles found" in response.content.decode()
 
 
 def test_no_match_for_all_words_falls_back_to_any_word(client):
