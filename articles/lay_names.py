@@ -15,7 +15,7 @@ LAY_NAMES = {
     "Low Blood Pressure": ["hypotension", "low bp"],
     "High Blood Cholesterol": ["high cholesterol", "cholesterol"],
     "Cholesterol": ["high cholesterol", "LDL"],
-    "Stroke": ["CVA", "mini stroke"],
+    "Stroke": ["CVA"],  # a "mini stroke" is a TIA
     "Transient Ischemic Attack": ["TIA", "mini stroke", "ministroke"],
     "Alzheimer's Disease": ["alzheimers", "alzheimer", "alzhiemers"],
     "Parkinson's Disease": ["parkinsons", "parkinson", "PD"],
@@ -79,4 +79,9 @@ LAY_NAMES = {
     "Hyperthyroidism": ["overactive thyroid"],
     "Kidney Disease": ["kidney problems"],
     "Sinusitis": ["sinus infection"],
+    "Diverticular Disease": ["diverticulitis", "diverticulosis"],
+    "Diverticulosis and Diverticulitis": ["diverticulitis", "diverticulosis"],
+    "Prostate Enlargement: Benign Prostatic Hyperplasia": ["enlarged prostate", "BPH"],
+    "Dementia With Lewy Bodies": ["lewy body dementia", "LBD"],
+    "Lewy Body Disease": ["lewy body dementia", "LBD"],
 }

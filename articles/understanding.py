@@ -261,6 +261,9 @@ def recognise_foci(text):
     spans = {}
     for start, end in _spans(words):
         spans.setdefault(" ".join(lower[start:end]), []).append((start, end))
+        last = words[end - 1]
+        if len(last) > 2 and last[-1] == "s" and last[:-1].isupper():  # "UTIs": also the singular UTI
+            spans.setdefault(" ".join([*lower[start : end - 1], lower[end - 1][:-1]]), []).append((start, end))
     found = {}
     for name, abbreviation, article_id in _exact_rows(spans):
         for start, end in spans[name]:
@@ -449,14 +452,16 @@ _TYPE_RULES = [
     (QuestionType.COMPLICATIONS, r"\bcomplications?\b|\blead to\b|\bcan it cause\b|\bproblems? (can|could|does) it cause\b|\blong[- ]term effects?\b|\bdamage\b", 2),
     (QuestionType.STAGES, r"\bstages?\b|\bstaging\b|\bhow advanced\b|\bhow far (has )?it spread\b|\bgrade\b", 2),
     (QuestionType.SUSCEPTIBILITY, r"\bat risk\b|\brisk factors?\b|\bwho (gets|can get|is likely|is at risk|are at risk)\b|\bmore likely\b|\bmy risk\b|\bam i likely\b|\bwho is affected\b", 2),
-    (QuestionType.FREQUENCY, r"\bhow common\b|\bhow many (people|americans|children|kids|men|women)\b|\bhow often\b|\bprevalen|\bhow rare\b|\bis it rare\b|\bis it common\b|\bincidence\b", 3),
+    (QuestionType.FREQUENCY, r"\bhow common\b|\bhow many (people|americans|children|kids|men|women)\b|\bhow often (?!should|do (i|you|we) need|must)|\bprevalen|\bhow rare\b|\bis it rare\b|\bis it common\b|\bincidence\b", 3),
     (QuestionType.INHERITANCE, r"\binherit|\bhereditary\b|\bruns? in (the |my |our )?famil|\bpass(ed)? (it )?(on|down)\b|\bis (it|this|that) genetic\b|\bget it from (my|his|her|their) |\b(children|kids|son|daughter|baby) (get|have|inherit)|\bin the genes\b|\bfrom (my|his|her) (mother|father|mom|dad|parents)\b", 2),
     (QuestionType.GENETIC_CHANGES, r"\bgenes?\b|\bmutations?\b|\bgenetic changes?\b|\bdna\b|\bchromosomes?\b|\bwhich gene\b|\bgene change", 3),
     (QuestionType.CONSIDERATIONS, r"\bwhat to do for\b|\blive with\b|\bliving with\b|\bcop(e|ing)\b|\bdiet\b|\bwhat (can|should) (i|he|she|we) eat\b|\bfoods?\b|\bexercise\b|\bcare for\b|\bcaring for\b|\bday to day\b|\bdaily life\b", 1),
     (QuestionType.RESEARCH, r"\bresearch\b|\bclinical trials?\b|\bnew treatments?\b|\bstud(y|ies)\b|\blatest\b|\bbeing done\b|\bbreakthrough", 2),
     # Stronger phrasings that settle a tie between the kinds above.
     (QuestionType.SUSCEPTIBILITY, r"\b(higher|greater|increased|high|bigger) (risk|chance)\b|\bam i (still )?(at|more at) risk\b", 2),
-    (QuestionType.INHERITANCE, r"\bpass(es|ed|ing)? (it |this |that |\w+ )?(on |down )?to (my|his|her|our|their|your) (sons?|daughters?|children|kids|baby|babies|grandchildren)\b|\bcarriers?\b|\b(will|would|could|can) (my|our|his|her|their) (children|kids|sons?|daughters?|baby) (get|have|inherit)\b", 3),
+    (QuestionType.EXAMS, r"\bget(ting)? (\w+ ){0,2}(checked|screened|tested)\b", 2),
+    (QuestionType.PREVENTION, r"\b(do|take|eat) (now |today )?to (prevent|avoid|keep|protect|lower|reduce|stop)\b|\bso (this|it|that) (doesnt|does not|wont|will not|never) happen", 3),
+    (QuestionType.INHERITANCE, r"\bpass(es|ed|ing)? (it |this |that |\w+ )?(on |down )?to (my|his|her|our|their|your) (sons?|daughters?|children|kids|baby|babies|grandchildren)\b|\bcarriers?\b|\b(will|would|could|can) (my|our|his|her|their) (children|kids|sons?|daughters?|baby) (get|have|inherit)\b|\bchances? (that )?(my|our|his|her|their|the) (\d+ )?(sons?|daughters?|children|kids|child|baby|babies) (will )?(gets?|has|have|inherits?|develops?)\b", 3),
     (QuestionType.CONSIDERATIONS, r"\bfoods? (to|that|i|we|he|she|you) (should |can |must )?(avoid|eat)\b|\bwhat (foods|to eat)\b|\beat or avoid\b", 3),
     (QuestionType.SUPPORT, r"\bsupport\b|\bother (people|families) (with|who)\b|\btalk to others\b", 3),
     (QuestionType.OUTLOOK, r"\boutgrow|\bgrow out of\b|\bwill (it|they|this|the \w+) get (worse|better)\b|\bhow (fast|quickly) will\b|\bhow long until\b", 3),

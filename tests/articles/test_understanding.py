@@ -60,6 +60,7 @@ def focus_of(text):
         ("What causes Alzheimer’s disease?", "alzheimers disease"),  # curly apostrophe
         ("what are the first signs of type 2 diabetes", "type 2 diabetes"),  # multi-word, via the lay names
         ("symptoms of DEEP-VEIN thrombosis!!", "deep vein thrombosis"),  # case and punctuation
+        ("he has had two DVTs since March", "dvt"),  # an abbreviation's plural
     ],
 )
 def test_focus_is_recognised_in_lay_wording_and_abbreviations(library, text, expected):
@@ -85,6 +86,7 @@ def test_words_that_are_also_abbreviations_do_not_match_in_lower_case(library):
     """"all" is a word; only "ALL" names the leukaemia."""
     assert focus_of("are all these pills safe to take together") is None
     assert focus_of("I have ALL") == "all"
+    assert focus_of("do dvts hurt") is None  # a plural in lower case is a word, as the singular would be
 
 
 def test_the_longest_name_wins_over_a_shorter_one_inside_it(library):
@@ -244,6 +246,11 @@ def test_python_similarity_agrees_with_pg_trgm_on_the_database():
         ("I take synthroid. are there foods I should avoid?", QuestionType.CONSIDERATIONS),
         ("he is on keppra now. will he outgrow the epilepsy?", QuestionType.OUTLOOK),
         ("are there any studies going on for new alzheimer drugs?", QuestionType.RESEARCH),
+        ("I have charcot marie tooth like my dad. what are the chances my kids get it?", QuestionType.INHERITANCE),
+        ("what can I do now to keep my bones strong so this doesn't happen to me?", QuestionType.PREVENTION),
+        ("what can I do to prevent it? does aspirin help", QuestionType.PREVENTION),
+        ("how often should I be getting my eyes checked?", QuestionType.EXAMS),
+        ("how often does it happen in newborns?", QuestionType.FREQUENCY),
     ],
 )
 def test_question_type_is_recognised_for_every_type(text, expected):
