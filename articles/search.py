@@ -18,12 +18,10 @@ import re
 from functools import reduce
 from operator import or_
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Case, Count, F, Q, TextField, Value, When, Window
+from django.db.models import Case, Count, F, Q, Value, When, Window
 from django.db.models.expressions import Expression
-from django.db.models.lookups import Exact
-from django.db.models.functions import Concat, Left, Length
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -129,11 +127,14 @@ def _pg_query(text, mode, weight=""):
 def _pg_single_query(text, mode, weight=""):
     if mode == "all":
         return SearchQuery(text, config=CONFIG, search_type="websearch")
-    # Any word may match: an OR of the words (letters and digits only, so safe as raw tsquery syntax);
-    # weight "A" keeps only matches in the question.
-    terms = terms_of(text, limit=MAX_TERMS_ANY)
+    return SearchQuery(_any_word(text, weight), config=CONFIG, search_type="raw")
+
+
+def _any_word(text, weight=""):
+    """Any word may match: an OR of the words (letters and digits only, so safe as raw tsquery
+    syntax); weight "A" keeps only matches in the question."""
     suffix = f":{weight}" if weight else ""
-    return SearchQuery(" | ".join(f"{term}{suffix}" for term in terms), config=CONFIG, search_type="raw")
+    return " | ".join(f"{term}{suffix}" for term in terms_of(text, limit=MAX_TERMS_ANY))
 
 
 def _stem(term):
@@ -193,14 +194,6 @@ def _balanced_sum(parts):
     return _balanced_sum(parts[:middle]) + _balanced_sum(parts[middle:])
 
 
-# What a search result shows; the long body stays in the database (PostgreSQL makes the snippets there).
-LISTED_FIELDS = ("pk", "slug", "published_question", "published_summary", "published_is_demo", "live_revision")
-
-
-def listed_fields():
-    return LISTED_FIELDS if is_postgres() else (*LISTED_FIELDS, "published_body")
-
-
 def results_page(text, number, per_page):
     """One page of the search page's results: all words first; if none match, any word.
 
@@ -208,24 +201,79 @@ def results_page(text, number, per_page):
     come from one query, the count as a window over the ranked matches, so the index is searched
     once per mode. A page number past the end gives the last page, as Paginator.get_page does.
     """
+    fetch = _pg_page if is_postgres() else _orm_page
     for mode in ("all", "any"):
-        results = headlined(search(text, mode=mode).only(*listed_fields()), text, mode)
-        articles, count, number = _page_with_count(results, number, per_page)
+        articles = fetch(text, mode, (number - 1) * per_page, per_page)
+        if articles:
+            return articles, mode, articles[0].matches, number
+        count = search(text, mode=mode).count() if number > 1 else 0  # past the end (rare): count it
         if count:
-            return articles, mode, count, number
+            last = (count + per_page - 1) // per_page
+            return fetch(text, mode, (last - 1) * per_page, per_page), mode, count, last
     return [], "any", 0, 1
 
 
-def _page_with_count(results, number, per_page):
-    counted = results.annotate(matches=Window(Count("*")))
-    articles = list(counted[(number - 1) * per_page : number * per_page])
-    if articles:
-        return articles, articles[0].matches, number
-    count = results.count() if number > 1 else 0  # past the end (rare): count, then show the last page
-    if not count:
-        return [], 0, 1
-    last = (count + per_page - 1) // per_page
-    return list(results[(last - 1) * per_page : last * per_page]), count, last
+def _orm_page(text, mode, offset, limit):
+    """A page of `search` (SQLite), each article with `matches`, the number of matches."""
+    listed = ("pk", "slug", "published_question", "published_summary", "published_body", "published_is_demo", "live_revision")
+    results = search(text, mode=mode).only(*listed).annotate(matches=Window(Count("*")))
+    return list(results[offset : offset + limit])
+
+
+# `search` on PostgreSQL, written out for the search page, its busiest caller: building and
+# compiling the same query through the ORM took longer than PostgreSQL takes to run it. The
+# matching, the ranking and the order are `search`'s (tests compare the two); the highlights
+# (ts_headline, whose cost grows with the text) are made for the rows shown only. The snippet
+# comes from the first SNIPPET_SOURCE characters of the answer when it opens with the summary
+# (MedQuAD's summary is its answer's first sentences), else of the summary and the answer.
+_PG_PAGE = """
+WITH candidates AS (
+    SELECT id FROM articles_article
+    WHERE published_revision_id IS NOT NULL AND search_vector @@ ({candidates})
+    LIMIT %(candidate_limit)s
+), ranked AS (
+    SELECT a.id, ts_rank(a.search_vector, ({query})) AS rank, count(*) OVER () AS matches
+    FROM articles_article a JOIN candidates USING (id)
+    ORDER BY rank DESC, a.live_revision_id DESC NULLS LAST, a.published_question
+    LIMIT %(limit)s OFFSET %(offset)s
+)
+SELECT a.id, a.slug, a.published_question, a.published_summary, a.published_is_demo, a.live_revision_id,
+       ranked.rank, ranked.matches,
+       ts_headline(%(config)s::regconfig, a.published_question, ({query}), %(title_options)s) AS title_hl,
+       ts_headline(
+           %(config)s::regconfig,
+           left(CASE WHEN left(a.published_body, length(left(a.published_summary, %(opening)s)))
+                          = left(a.published_summary, %(opening)s)
+                     THEN a.published_body
+                     ELSE a.published_summary || ' ' || a.published_body END, %(source)s),
+           ({query}),
+           %(snippet_options)s
+       ) AS snippet_hl
+FROM ranked JOIN articles_article a USING (id)
+ORDER BY ranked.rank DESC, a.live_revision_id DESC NULLS LAST, a.published_question
+"""
+_TITLE_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_STOP}, HighlightAll=true"
+_SNIPPET_OPTIONS = f'StartSel={MARK_START}, StopSel={MARK_STOP}, MaxFragments=2, MaxWords=28, MinWords=12, FragmentDelimiter=" … "'
+
+
+def _pg_page(text, mode, offset, limit):
+    """A page of `search` (PostgreSQL) with its highlights, each article with `matches`."""
+    variants = query_variants(clean_query(text))
+    if mode == "all":
+        function, query_texts, candidate_texts = "websearch_to_tsquery", variants, variants
+    else:  # as in `search`, the candidates are the articles whose question shares a word
+        function, query_texts, candidate_texts = "to_tsquery", [_any_word(v) for v in variants], [_any_word(v, "A") for v in variants]
+    params = {
+        "config": CONFIG, "candidate_limit": SEARCH_CANDIDATES, "limit": limit, "offset": offset,
+        "opening": SUMMARY_OPENING, "source": SNIPPET_SOURCE, "title_options": _TITLE_OPTIONS, "snippet_options": _SNIPPET_OPTIONS,
+    }
+
+    def tsquery(name, texts):
+        params.update({f"{name}{n}": t for n, t in enumerate(texts)})
+        return " || ".join(f"{function}(%(config)s::regconfig, %({name}{n})s)" for n in range(len(texts)))
+
+    sql = _PG_PAGE.format(candidates=tsquery("c", candidate_texts), query=tsquery("q", query_texts))
+    return list(Article.objects.raw(sql, params))
 
 
 def similar_articles(text, *, exclude=(), limit=5, topic_id=None):
@@ -286,52 +334,10 @@ def _snippet_source(article):
     return (body if opens_with_summary else " ".join(filter(None, [summary, body])))[:SNIPPET_SOURCE]
 
 
-def _snippet_source_sql():
-    """_snippet_source in SQL."""
-    opening = Left("published_summary", SUMMARY_OPENING)
-    opens_with_summary = Exact(Left("published_body", Length(opening)), opening)
-    both = Concat("published_summary", Value(" "), "published_body", output_field=TextField())
-    return Left(Case(When(opens_with_summary, then=F("published_body")), default=both, output_field=TextField()), SNIPPET_SOURCE)
-
-
-def _headlines(query):
-    """The highlighted question and snippet of each result, made by ts_headline (PostgreSQL)."""
-    return {
-        "title_hl": SearchHeadline(
-            "published_question", query, config=CONFIG, start_sel=MARK_START, stop_sel=MARK_STOP, highlight_all=True
-        ),
-        # ts_headline's cost grows with the text: the snippet comes from the first SNIPPET_SOURCE
-        # characters (summary and the start of the answer), where an article names its subject.
-        "snippet_hl": SearchHeadline(
-            _snippet_source_sql(),
-            query,
-            config=CONFIG,
-            start_sel=MARK_START,
-            stop_sel=MARK_STOP,
-            max_fragments=2,
-            max_words=28,
-            min_words=12,
-            fragment_delimiter=" … ",
-        ),
-    }
-
-
-def headlined(results, text, mode="all"):
-    """The results, on PostgreSQL with their highlights computed in the same query as the page.
-
-    PostgreSQL evaluates costly output expressions such as ts_headline after the sort, in a Result
-    node that the LIMIT stops pulling from after the page: only the rows shown are highlighted
-    (EXPLAIN VERBOSE shows Limit -> Result -> Sort).
-    """
-    if not is_postgres():
-        return results
-    return results.annotate(**_headlines(_pg_query(clean_query(text), mode)))
-
-
 def with_snippets(articles, text, mode="all"):
     """Give each article `title_html` and `snippet_html`: matches highlighted, everything else escaped.
 
-    On PostgreSQL the articles come from ``headlined``; elsewhere the highlights are made here.
+    On PostgreSQL the articles come from ``_pg_page`` with their highlights; elsewhere they are made here.
     """
     articles = list(articles)
     if not articles:

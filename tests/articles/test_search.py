@@ -163,6 +163,33 @@ def test_a_broad_query_ranks_a_bounded_number_of_matches(monkeypatch):
     assert len(results) == 3 and all("eczema" in article.published_question for article in results)
 
 
+def test_the_search_page_lists_what_search_finds_in_the_same_order(client):
+    """The search page runs its own query on PostgreSQL: same matches, same order as `search`, both modes."""
+    from articles.models import SearchSynonym
+    from tests.factories import edit_article
+
+    SearchSynonym.objects.update_or_create(term="heart attack", defaults={"alternatives": "myocardial infarction"})
+    make_approved_article("What causes a heart attack?", summary="A blocked artery.", guidelines="Heart muscle dies.")
+    make_approved_article("What is a myocardial infarction?", guidelines="The clinical name of a heart attack.")
+    make_approved_article("How is heart failure treated?", guidelines="Medicines help the heart pump; an attack of breathlessness.")
+    # Ranked alike: the reviewed answer comes before the one pending review, whatever the alphabet says.
+    make_article("A heart attack question?", status=Status.SUBMITTED, guidelines="Same words.")
+    make_approved_article("B heart attack question?", guidelines="Same words.")
+    make_article("Heart attack draft", status=Status.DRAFT, guidelines="A private heart attack draft.")
+    reviewed = make_approved_article("Can a heart attack be prevented?", guidelines="Statins and exercise.")
+    edit_article(reviewed, guidelines="Rewritten while waiting for review.")
+    for query, mode in [("heart attack", "all"), ("heart attack statins", "all"), ("attack banana", "any")]:
+        expected = list(engine.search(query, mode=mode))
+        articles, found_mode, count, number = engine.results_page(query, 1, 10)
+        assert (found_mode, count, number) == (mode, len(expected), 1)
+        assert [a.pk for a in articles] == [a.pk for a in expected], query
+        assert "Heart attack draft" not in [a.published_question for a in articles]
+    titles = [a.published_question for a in engine.results_page("heart attack question", 1, 10)[0]]
+    assert titles == ["B heart attack question?", "A heart attack question?"]
+    second, _, _, _ = engine.results_page("heart attack", 2, 2)
+    assert [a.pk for a in second] == [a.pk for a in engine.search("heart attack")][2:4] and len(second) == 2
+
+
 def test_a_lay_term_finds_the_article_that_uses_the_clinical_one(client):
     """“carcinoid” (a reader's word, in the synonym list) finds the neuroendocrine tumour article."""
     article = make_approved_article(
