@@ -111,15 +111,22 @@ run_wrk home-django "$DJANGO" /
 
 # The loads above run one after another, 25 s each, and this machine's speed drifts between them
 # (run 20261203T122342Z: (a)/(b) 0.79, though Varnish does the same work for both). So each ratio
-# is measured again in PAIR_ROUNDS rounds of alternating PAIR_SECONDS windows, A then B, and
-# bench/report.py gives the median of the rounds' ratios beside the sequential one.
-PAIR_ROUNDS="${BENCH_PAIR_ROUNDS:-5}"
+# is measured again in PAIR_ROUNDS rounds of alternating PAIR_SECONDS windows, and
+# bench/report.py gives the median of the rounds' ratios beside the sequential one. The order
+# alternates too (A then B, then B then A), so whatever favours the first or the second window
+# of a round favours each side equally.
+PAIR_ROUNDS="${BENCH_PAIR_ROUNDS:-6}"
 PAIR_SECONDS="${BENCH_PAIR_SECONDS:-4}s"
 paired() {  # name base path name base path
-  log "paired windows: $1 / $4 ($PAIR_ROUNDS rounds of $PAIR_SECONDS each)"
+  log "paired windows: $1 / $4 ($PAIR_ROUNDS rounds of $PAIR_SECONDS each, order alternating)"
   for round in $(seq "$PAIR_ROUNDS"); do
-    wrk -t2 -c"$CONNECTIONS" -d"$PAIR_SECONDS" --latency "$2$3" >"$OUT/pair-$1-$round.txt"
-    wrk -t2 -c"$CONNECTIONS" -d"$PAIR_SECONDS" --latency "$5$6" >"$OUT/pair-$4-$round.txt"
+    if [ $((round % 2)) = 1 ]; then
+      wrk -t2 -c"$CONNECTIONS" -d"$PAIR_SECONDS" --latency "$2$3" >"$OUT/pair-$1-$round.txt"
+      wrk -t2 -c"$CONNECTIONS" -d"$PAIR_SECONDS" --latency "$5$6" >"$OUT/pair-$4-$round.txt"
+    else
+      wrk -t2 -c"$CONNECTIONS" -d"$PAIR_SECONDS" --latency "$5$6" >"$OUT/pair-$4-$round.txt"
+      wrk -t2 -c"$CONNECTIONS" -d"$PAIR_SECONDS" --latency "$2$3" >"$OUT/pair-$1-$round.txt"
+    fi
   done
 }
 paired article-varnish "$VARNISH" "$SEED" static-varnish "$VARNISH" "$STATIC"
