@@ -8,8 +8,11 @@ words (its question sentences, without stop words or the story around them).
 
 import re
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import and_, or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db.models import Case, Q, Value, When
 from django.db.models.expressions import RawSQL
 
 from . import search as engine
@@ -93,15 +96,10 @@ def follow_up_matches(text, *, exclude=(), limit=5):
 
 def _full_text(understood, exclude, limit, *, any_word):
     """Articles sharing the question's meaningful words: all of them, then (with no focus found) any of them."""
-    text = " ".join(understood.terms)
-    if engine.is_postgres():
-        found = _in_questions(understood.terms, exclude, limit, operator="&")
-        if any_word and len(found) < limit:
-            found += _in_questions(understood.terms, exclude + [a.pk for a in found], limit - len(found), operator="|")
-    else:
-        found = list(engine.search(text, mode="all").exclude(pk__in=exclude)[:limit])
-        if any_word and len(found) < limit:
-            found += engine.similar_articles(text, exclude=exclude + [a.pk for a in found], limit=limit - len(found))
+    in_questions = _in_questions if engine.is_postgres() else _in_questions_without_postgres
+    found = in_questions(understood.terms, exclude, limit, operator="&")
+    if any_word and len(found) < limit:
+        found += in_questions(understood.terms, exclude + [a.pk for a in found], limit - len(found), operator="|")
     for article in found:
         shared = [t for t in understood.terms if _stem(t) in (article.published_question or "").lower()]
         article.match_reason = (
@@ -129,3 +127,19 @@ def _in_questions(terms, exclude, limit, *, operator):
     pool = list(matching.order_by().values_list("pk", flat=True)[:MAX_POOL])  # a list: the raw column needs no alias
     ranked = Article.objects.filter(pk__in=pool).annotate(rank=SearchRank(vector, query)).only(*SHOWN)
     return list(ranked.order_by("-rank", "published_question")[:limit])
+
+
+def _in_questions_without_postgres(terms, exclude, limit, *, operator):
+    """_in_questions on SQLite: the words (plural-stripped) in the question, ranked by how many it holds.
+
+    Only the question is searched, as on PostgreSQL: scanning every long answer for a common word
+    took SQLite some 40 ms a question, and an article about a thing names it in its question.
+    """
+    stems = list(dict.fromkeys(_stem(term) for term in terms[:8]))
+    if not stems:
+        return []
+    holds = [Q(**{f"{engine.QUESTION_COLUMN}__icontains": stem}) for stem in stems]
+    matching = Article.objects.answered().filter(reduce(and_ if operator == "&" else or_, holds)).exclude(pk__in=exclude)
+    counts = [Case(When(hold, then=Value(1)), default=Value(0)) for hold in holds]
+    held = sum(counts[1:], counts[0])
+    return list(matching.annotate(held=held).order_by("-held", engine.QUESTION_COLUMN).only(*SHOWN)[:limit])

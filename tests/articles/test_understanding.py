@@ -327,6 +327,16 @@ def test_private_drafts_are_never_matched(library):
     assert questions(answer)[0] == "What causes deep vein thrombosis?"
 
 
+def test_the_full_text_fill_reads_questions_not_answers_on_every_database(db):
+    """With no focus recognised, matches share the reader's words in their question; an answer that
+    only mentions a word is not one (PostgreSQL and the SQLite fallback alike)."""
+    asking = make_approved_article("Can zebrafish help study hearing loss?", guidelines="Their hair cells regrow.")
+    make_approved_article("What is tinnitus?", guidelines="Ringing in the ears. Zebrafish research is mentioned here.")
+    answer = follow_up_matches("tell me about zebrafish please", limit=5)
+    assert questions(answer) == [asking.question]
+    assert answer.articles[0].match_reason == "Shares the words “zebrafish” with your question"
+
+
 def test_the_same_top_result_on_every_database(library):
     """The SQLite fallback and PostgreSQL agree on the fixture's top answers (this test runs on both)."""
     expected = {
