@@ -85,8 +85,7 @@ def follow_up_matches(text, *, exclude=(), limit=5):
             article.match_reason = _reason(article)
         answer.articles = candidates[:limit]
         if answer.articles:
-            primary = next((a for a in candidates if a.pk in foci[0].article_ids), answer.articles[0])
-            answer.focus = primary.published_focus
+            answer.focus = answer.articles[0].published_focus  # what the reader is told matches the list's top
     if len(answer.articles) < limit and understood.terms:
         # A few more than needed: some may ask the same question as an article already listed.
         more = _full_text(understood, exclude + [a.pk for a in answer.articles], limit - len(answer.articles) + 3, any_word=not foci)
@@ -103,7 +102,7 @@ def _full_text(understood, exclude, limit, *, any_word):
     for article in found:
         shared = [t for t in understood.terms if _stem(t) in (article.published_question or "").lower()]
         article.match_reason = (
-            "Shares the words " + ", ".join(f"“{t}”" for t in shared[:3]) + " with your question"
+            f"Shares the word{'s' if len(shared) > 1 else ''} " + ", ".join(f"“{t}”" for t in shared[:3]) + " with your question"
             if shared
             else "Shares words with your question"
         )
@@ -133,9 +132,10 @@ def _in_questions_without_postgres(terms, exclude, limit, *, operator):
     """_in_questions on SQLite: the words (plural-stripped) in the question, ranked by how many it holds.
 
     Only the question is searched, as on PostgreSQL: scanning every long answer for a common word
-    took SQLite some 40 ms a question, and an article about a thing names it in its question.
+    took SQLite some 40 ms a question, and an article about a thing names it in its question. The
+    search's own plural strip, not `_stem`: "hearing" cut to "hear" would be found in "heart".
     """
-    stems = list(dict.fromkeys(_stem(term) for term in terms[:8]))
+    stems = list(dict.fromkeys(engine.stem(term) for term in terms[:8]))
     if not stems:
         return []
     holds = [Q(**{f"{engine.QUESTION_COLUMN}__icontains": stem}) for stem in stems]

@@ -137,7 +137,7 @@ def _any_word(text, weight=""):
     return " | ".join(f"{term}{suffix}" for term in terms_of(text, limit=MAX_TERMS_ANY))
 
 
-def _stem(term):
+def stem(term):
     """A crude plural strip so "tumors" finds "tumor" where PostgreSQL's stemmer is not available."""
     return term[:-1] if len(term) > 4 and term.endswith("s") and not term.endswith("ss") else term
 
@@ -168,7 +168,7 @@ def search(text, *, mode="all", queryset=None):
         # word with nearly every body, and the first SEARCH_CANDIDATES of those would be arbitrary.
         fields = ("published_question",) if mode == "any" else ("published_question", "published_summary", "published_body")
         for variant in query_variants(text):
-            variant_stems = [_stem(term) for term in terms_of(variant, limit=limit)]
+            variant_stems = [stem(term) for term in terms_of(variant, limit=limit)]
             if not variant_stems:
                 continue
             stems.extend(variant_stems)
@@ -346,7 +346,7 @@ def with_snippets(articles, text, mode="all"):
         found = {a.pk: (a.title_hl, a.snippet_hl) for a in articles}
     else:
         text = clean_query(text)
-        stems = list(dict.fromkeys(_stem(t) for v in query_variants(text) for t in terms_of(v, limit=MAX_TERMS_ANY)))
+        stems = list(dict.fromkeys(stem(t) for v in query_variants(text) for t in terms_of(v, limit=MAX_TERMS_ANY)))
         found = {
             a.pk: (
                 _mark_terms(a.published_question, stems),

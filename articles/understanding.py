@@ -100,7 +100,12 @@ def normalise(text):
 def _in_capitals(word):
     """A word written as an abbreviation: capitals, or capitals with a plural s ("NETs"). "MS", "ALL",
     "AIDS" may name a focus even where the lower-case word is a common one; "I" does not."""
-    return len(word) > 1 and (word.isupper() or (len(word) > 2 and word[-1] == "s" and word[:-1].isupper()))
+    return len(word) > 1 and (word.isupper() or _plural_in_capitals(word))
+
+
+def _plural_in_capitals(word):
+    """An abbreviation with a plural s: "NETs", "UTIs"."""
+    return len(word) > 2 and word[-1] == "s" and word[:-1].isupper()
 
 
 def _is_abbreviation(name):
@@ -261,8 +266,7 @@ def recognise_foci(text):
     spans = {}
     for start, end in _spans(words):
         spans.setdefault(" ".join(lower[start:end]), []).append((start, end))
-        last = words[end - 1]
-        if len(last) > 2 and last[-1] == "s" and last[:-1].isupper():  # "UTIs": also the singular UTI
+        if _plural_in_capitals(words[end - 1]):  # "UTIs": also the singular UTI
             spans.setdefault(" ".join([*lower[start : end - 1], lower[end - 1][:-1]]), []).append((start, end))
     found = {}
     for name, abbreviation, article_id in _exact_rows(spans):

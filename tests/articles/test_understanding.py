@@ -334,7 +334,24 @@ def test_the_full_text_fill_reads_questions_not_answers_on_every_database(db):
     make_approved_article("What is tinnitus?", guidelines="Ringing in the ears. Zebrafish research is mentioned here.")
     answer = follow_up_matches("tell me about zebrafish please", limit=5)
     assert questions(answer) == [asking.question]
-    assert answer.articles[0].match_reason == "Shares the words “zebrafish” with your question"
+    assert answer.articles[0].match_reason == "Shares the word “zebrafish” with your question"
+
+
+def test_a_word_is_not_found_inside_a_longer_one_on_every_database(db):
+    """"hearing" finds hearing loss, not heart failure, although "hear" is in "heart"."""
+    make_approved_article("What is heart failure?", guidelines="The heart pumps too weakly.")
+    hearing = make_approved_article("What is hearing loss?", guidelines="Sounds seem quieter.")
+    assert questions(follow_up_matches("any research on hearing?", limit=5)) == [hearing.question]
+
+
+def test_the_explanation_names_the_focus_of_the_first_match(db):
+    """Two conditions in a story: the one with an answer of the kind asked is listed first, and
+    "We read your question as about …" names that one, not the other."""
+    make_focus_article("What is assisted living?", "Assisted Living", "information")
+    prevention = make_focus_article("How to prevent urinary tract infections?", "Urinary Tract Infections", "prevention", "UTI")
+    answer = follow_up_matches("My mother lives in assisted living and keeps getting UTIs. How can we prevent them?", limit=5)
+    assert answer.articles[0] == prevention
+    assert (answer.focus, answer.question_type) == ("Urinary Tract Infections", "prevention")
 
 
 def test_the_same_top_result_on_every_database(library):
