@@ -52,7 +52,7 @@ STORY_WORDS = frozenset(
     evening night tell told asked ask wondering wonder worried worry scared help advice question questions
     answer thank thanks appreciate regards sorry confused hope hoping need needs someone anyone everyone people
     person man woman boy girl lately recently recent went go going came come coming see saw seen try tried
-    think thought feel felt feeling keep kept lot lots little bit bad good better worse""".split()
+    think thought feel felt feeling keep kept lot lots little bit bad good better worse subject message""".split()
 )
 # Words that say which kind of question it is (recognised separately), not what it is about.
 TYPE_WORDS = frozenset(
@@ -449,7 +449,7 @@ def _python_similar(phrases):
 _TYPE_RULES = [
     (QuestionType.CAUSES, r"\b(is|was|could|can) (it|that|this|these) (be )?(from|because|caused)\b|\bcaus(e|es|ed|ing)\b|\bwhy (do|does|did|would|am|is|are|have|has|can)\b|\breasons?\b|\btrigger|\bcome from\b|\bhow (do|did|does|can) (you|i|we|he|she|they|people|someone|one|a person) (get|catch|develop)\b|\bbrought on\b|\bresult of\b|\bdue to\b", 2),
     (QuestionType.SYMPTOMS, r"\bsymptoms?\b|\bsigns?\b|\bhow (do|can|would|will) (i|you|we|one) (know|tell)\b|\bwhat does (it|\w+) feel like\b|\bfeel like\b|\blook like\b|\bwarning\b|\bsymtoms?\b|\bsymptons?\b", 2),
-    (QuestionType.TREATMENT, r"\btreat(ed|ing|ment|ments|s)?\b|\bcured?\b|\bcures\b|\btherap(y|ies)\b|\bmedicines?\b|\bmedications?\b|\bmeds\b|\bdrugs?\b|\bpills?\b|\bsurgery\b|\boperation\b|\bget rid of\b|\bwhat can (i|we|he|she|you) (take|do)\b|\bremed(y|ies)\b|\brelie(f|ve)\b|\bmanag(e|ed|ing|ement)\b|\bheal\b|\bfix\b|\bside effects?\b|\bdosage\b|\bdose\b", 2),
+    (QuestionType.TREATMENT, r"\btreat(ed|ing|ment|ments|s)?\b|\bcured?\b|\bcures\b|\btherap(y|ies)\b|\bmedicines?\b|\bmedications?\b|\bmeds\b|\bdrugs?\b|\bpills?\b|\bsurgery\b|\boperation\b|\bget rid of\b|\bwhat can (i|we|he|she|you) (take|do)\b|\bremed(y|ies)\b|\brelie(f|ve)\b|\bmanag(e|ed|ing|ement)\b|\bheal\b|\bfix\b|\bside effects?\b|\bdosage\b|\bdose\b|\b(anything|something|what) (else )?(that )?(can|could) (be done|help)\b|\bnothing (works|helps|has helped|seems to help)\b", 2),
     (QuestionType.PREVENTION, r"\bprevent(ed|ing|ion|s)?\b|\bavoid\b|\bstop (it|me|him|her|them)?\s*(from )?(getting|happening|coming)\b|\b(lower|reduce|cut) (my|the|his|her|our|your)? ?(risk|chances?)\b|\bprotect\b|\bvaccin|\bkeep from\b", 2),
     (QuestionType.EXAMS, r"\btests?\b|\btested\b|\btesting\b|\bdiagnos|\bscans?\b|\bcheck(ed)? for\b|\bscreen(ing)?\b|\bfind out if\b|\bx-?rays?\b|\bmri\b|\bbiopsy\b|\bblood work\b|\bdetect", 2),
     (QuestionType.OUTLOOK, r"\boutlook\b|\bprognosis\b|\blife expectancy\b|\bhow long (will|can|does|do|would)\b|\bsurviv|\bdie\b|\bdying\b|\bfatal\b|\bdeadly\b|\bgo away\b|\bget better\b|\brecover|\bpermanent\b|\bnormal life\b|\bchances?\b", 2),
@@ -469,7 +469,7 @@ _TYPE_RULES = [
     (QuestionType.CONSIDERATIONS, r"\bfoods? (to|that|i|we|he|she|you) (should |can |must )?(avoid|eat)\b|\bwhat (foods|to eat)\b|\beat or avoid\b", 3),
     (QuestionType.SUPPORT, r"\bsupport\b|\bother (people|families) (with|who)\b|\btalk to others\b", 3),
     (QuestionType.OUTLOOK, r"\boutgrow|\bgrow out of\b|\bwill (it|they|this|the \w+) get (worse|better)\b|\bhow (fast|quickly) will\b|\bhow long until\b", 3),
-    (QuestionType.RESEARCH, r"\bnew (\w+ )?(drugs|medicines|medications|treatments)\b|\b(studies|trials?) (going on|for|of)\b", 3),
+    (QuestionType.RESEARCH, r"\bnew (\w+ )?(drugs|medicines|medications|treatments)\b|\b(studies|trials?) (going on|for|of)\b|\banything new\b", 3),
     (QuestionType.INFORMATION, r"\bwhat (is|are|s)\b|\bwhat does \w+ mean\b|\bmeaning\b|\btell me about\b|\bexplain\b|\bdefin|\binformation\b|\bmore about\b", 1),
 ]
 _COMPILED_RULES = [(qtype, re.compile(pattern, re.IGNORECASE), weight) for qtype, pattern, weight in _TYPE_RULES]
@@ -481,12 +481,22 @@ _QUESTION_START = re.compile(
 )
 
 
+# A message sent through a web form: "SUBJECT: Marfan syndrome MESSAGE: is there anything that can be done?"
+_FORM = re.compile(r"^\s*subject\s*:\s*(?P<subject>.*?)\s*message\s*:\s*(?P<message>.*)$", re.IGNORECASE | re.DOTALL)
+
+
 def question_sentences(text):
-    """The sentences that ask something (a question mark or a question word first); all if none does."""
+    """The sentences that ask something (a question mark or a question word first); all if none does.
+
+    A web form's subject line is asked too: it names what the message is about, often the only place
+    that does ("SUBJECT: Refsum disease MESSAGE: my son has this, will his children get it?").
+    """
     text = fold(str(text or "")[:MAX_TEXT])
+    form = _FORM.match(text)
+    subject, text = (form["subject"].strip(), form["message"]) if form else ("", text)
     sentences = [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
     asking = [s for s in sentences if s.endswith("?") or _QUESTION_START.match(s)]
-    return asking or sentences
+    return ([subject] if subject else []) + (asking or sentences)
 
 
 def recognise_type(text):

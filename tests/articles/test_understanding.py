@@ -251,6 +251,9 @@ def test_python_similarity_agrees_with_pg_trgm_on_the_database():
         ("what can I do to prevent it? does aspirin help", QuestionType.PREVENTION),
         ("how often should I be getting my eyes checked?", QuestionType.EXAMS),
         ("how often does it happen in newborns?", QuestionType.FREQUENCY),
+        ("My nephew was just diagnosed. Is there anything that can be done for him", QuestionType.TREATMENT),
+        ("nothing works anymore, what now?", QuestionType.TREATMENT),
+        ("please send me anything new on it.", QuestionType.RESEARCH),
     ],
 )
 def test_question_type_is_recognised_for_every_type(text, expected):
@@ -282,6 +285,23 @@ def test_long_stories_are_reduced_to_their_question_sentences():
     assert question_sentences(text) == ["Could that be from his heart pills?"]
     assert recognise_type(text) == QuestionType.CAUSES
     assert content_terms(text) == ["heart", "pills"]
+
+
+@pytest.mark.once
+def test_a_web_forms_subject_line_is_part_of_the_question():
+    """"SUBJECT: … MESSAGE: …" as a library's web form sends it: the subject names what is asked about, the labels are no words of the question."""
+    text = "SUBJECT: Refsum disease MESSAGE: My son has this. His wife has asthma. Will his children get it?"
+    assert question_sentences(text) == ["Refsum disease", "Will his children get it?"]
+    assert recognise_type(text) == QuestionType.INHERITANCE
+    assert content_terms(text) == ["refsum", "disease"]
+    assert question_sentences("subject: gout\nmessage: What causes it?") == ["gout", "What causes it?"]
+
+
+def test_the_condition_in_a_subject_line_comes_before_one_in_the_story(library):
+    """The story names Alzheimer's disease, at more length; the subject line names what the message asks about."""
+    text = "SUBJECT: DVT MESSAGE: My mother has Alzheimer's disease. She had one in March. Why does it happen?"
+    assert [f.name for f in understand(text).foci] == ["dvt", "alzheimers disease"]
+    assert follow_up_matches(text, limit=1).articles[0] == library["dvt_causes"]
 
 
 # --- Ranking -----------------------------------------------------------------------------------------------------
