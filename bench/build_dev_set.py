@@ -4,6 +4,9 @@ followup-dev.jsonl: the hand-written questions of followup-dev-questions.txt, ea
 pairs (external ids and document ids) that answer it: every pair with that focus and question type.
 followup-dev-stories.jsonl: the same for followup-dev-stories.txt, story-style messages written without
 looking at the matcher, in the style of messages sent to a national medical library.
+followup-dev-messages.jsonl: the same for followup-dev-messages.txt, messages as a library's web form sends
+them, on 120 foci drawn at random from those the other sets do not use, written by helpers who never saw
+the matcher, its code or its results (scored once whole, then split into a tuning and a held-out half).
 followup-generated.jsonl: a MedQuAD synonym of a focus asked in a fixed template per question type.
 
 Usage: python bench/build_dev_set.py  (refuses a focus or type the data does not have)
@@ -98,7 +101,11 @@ def main():
     for row, eid in zip(rows, ids):
         by_focus_type[(key(row["focus"]), row["qtype"])].append((eid, row["document_id"]))
     problems, counts = [], []
-    for source, output in (("followup-dev-questions.txt", "followup-dev.jsonl"), ("followup-dev-stories.txt", "followup-dev-stories.jsonl")):
+    for source, output in (
+        ("followup-dev-questions.txt", "followup-dev.jsonl"),
+        ("followup-dev-stories.txt", "followup-dev-stories.jsonl"),
+        ("followup-dev-messages.txt", "followup-dev-messages.jsonl"),
+    ):
         items = hand_written(DATA / source, by_focus_type, problems)
         with (DATA / output).open("w") as out:
             out.writelines(json.dumps(item) + "\n" for item in items)
@@ -122,7 +129,10 @@ def main():
         )
     with (DATA / "followup-generated.jsonl").open("w") as out:
         out.writelines(json.dumps(item) + "\n" for item in generated)
-    print(f"{counts[0]} hand-written questions, {counts[1]} hand-written story-style messages, {len(generated)} generated")
+    print(
+        f"{counts[0]} hand-written questions, {counts[1]} hand-written story-style messages, "
+        f"{counts[2]} web-form messages written blind, {len(generated)} generated"
+    )
 
 
 if __name__ == "__main__":

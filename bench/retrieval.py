@@ -5,8 +5,9 @@ The baseline is the follow-up matching as it stood when the issue was filed (com
 ``ts_rank``; on SQLite a weighted count of the words found), frozen here in ``issue_time_matching``
 over today's published columns, so before and after are measured side by side in one run.
 
-Scores the hand-written development sets (bench/data/followup-dev.jsonl; followup-dev-stories.jsonl,
-in a tuning and a held-out half) and the generated set (followup-generated.jsonl) with MRR@10, P@1
+Scores the hand-written development sets (bench/data/followup-dev.jsonl; followup-dev-stories.jsonl and
+the web-form messages written blind by helpers, followup-dev-messages.jsonl, each in a tuning and a
+held-out half) and the generated set (followup-generated.jsonl) with MRR@10, P@1
 and recall@10, and times each call (p50/p95), on every database given, in one run. Each database must hold the MedQuAD import (python manage.py import_medquad).
 
 Usage: python bench/retrieval.py --sqlite /tmp/bench.sqlite3 --postgres postgres://user@127.0.0.1:54352/db
@@ -25,11 +26,15 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 # label -> (file, which of its questions). The story-style set was written blind to the matcher and
 # scored once whole (see the README); after that, only its first, third, fifth… message ("tuning
-# half") was read to improve the matcher, and the others ("held-out half") were not looked at.
+# half") was read to improve the matcher, and the others ("held-out half") were not looked at. The
+# web-form messages were written by helpers who never saw the matcher, scored once whole (see the
+# README), and split the same way after that.
 SETS = {
     "dev (hand-written)": ("followup-dev.jsonl", slice(None)),
     "stories, tuning half": ("followup-dev-stories.jsonl", slice(0, None, 2)),
     "stories, held-out half": ("followup-dev-stories.jsonl", slice(1, None, 2)),
+    "web-form messages, tuning half": ("followup-dev-messages.jsonl", slice(0, None, 2)),
+    "web-form messages, held-out half": ("followup-dev-messages.jsonl", slice(1, None, 2)),
     "generated (synonym x type)": ("followup-generated.jsonl", slice(None)),
 }
 K = 10
