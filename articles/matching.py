@@ -68,11 +68,13 @@ def follow_up_matches(text, *, exclude=(), limit=5):
     if ids:
         candidates = list(Article.objects.answered().filter(pk__in=ids).exclude(pk__in=exclude).only(*SHOWN))
 
+        wanted = [asked or QuestionType.INFORMATION, *understood.also_asked]  # no kind asked: what it is first
+
         def rank(article):
             focus_index = next(i for i, f in enumerate(foci) if article.pk in f.article_ids)
-            wanted = asked or QuestionType.INFORMATION  # no kind asked: what it is comes first
+            kind = article.published_question_type
             return (
-                article.published_question_type != wanted,
+                wanted.index(kind) if kind in wanted else len(wanted),
                 focus_index,
                 preference(article.published_focus, groups),  # "… in Children" for a child, after the general one otherwise
                 -_overlap(understood.terms, getattr(article, engine.QUESTION_COLUMN)),

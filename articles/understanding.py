@@ -472,6 +472,11 @@ _TYPE_RULES = [
     (QuestionType.RESEARCH, r"\bnew (\w+ )?(drugs|medicines|medications|treatments)\b|\b(studies|trials?) (going on|for|of)\b|\banything new\b", 3),
     (QuestionType.INFORMATION, r"\bwhat (is|are|s)\b|\bwhat does \w+ mean\b|\bmeaning\b|\btell me about\b|\bexplain\b|\bdefin|\binformation\b|\bmore about\b", 1),
 ]
+_WHAT_IT_IS = re.compile(
+    r"\bwhat (exactly )?(is|are) (this|it|that|these|they)( condition| disease| syndrome| disorder)?\b(?! (like|for|from|caused|called))|\bwhat exactly is\b|"
+    r"\b(never|not) heard of (it|this|that)\b|\btell me (more )?about (this|it|that)\b|\binformation (about|on) (this|that|the) (condition|disease|syndrome|disorder)\b",
+    re.IGNORECASE,
+)
 _COMPILED_RULES = [(qtype, re.compile(pattern, re.IGNORECASE), weight) for qtype, pattern, weight in _TYPE_RULES]
 _SENTENCE = re.compile(r"(?<=[.?!])\s+|\n+")
 _QUESTION_START = re.compile(
@@ -501,19 +506,29 @@ def question_sentences(text):
 
 def recognise_type(text):
     """The kind of question asked (a QuestionType value), or "" when the text does not say."""
-    scores = Counter()
-    for sentence in question_sentences(text):
+    asked = recognise_types(text)
+    return asked[0] if asked else ""
+
+
+def recognise_types(text):
+    """Every kind of question the text asks, the main one first ("why does it happen, and how is it treated?")."""
+    sentences = question_sentences(text)
+    scores, first = Counter(), {}  # the kind's weight, and where it is first asked (a tie goes to the first asked)
+    for n, sentence in enumerate(sentences):
         for qtype, pattern, weight in _COMPILED_RULES:
-            hits = len(pattern.findall(sentence))
+            hits = [hit.start() for hit in pattern.finditer(sentence)]
             if hits:
-                scores[qtype] += weight * hits
+                scores[qtype] += weight * len(hits)
+                first[qtype] = min(first.get(qtype, (n, hits[0])), (n, hits[0]))
     if not scores:
-        return ""
-    specific = {qtype: score for qtype, score in scores.items() if qtype != QuestionType.INFORMATION}
-    if specific:
-        order = [qtype for qtype, _, _ in _TYPE_RULES]
-        return max(specific, key=lambda qtype: (specific[qtype], -order.index(qtype)))
-    return QuestionType.INFORMATION.value
+        return []
+    specific = sorted((qtype for qtype in scores if qtype != QuestionType.INFORMATION), key=lambda qtype: (-scores[qtype], first[qtype]))
+    information = [QuestionType.INFORMATION.value]
+    # "what is this condition and why does it happen?": asked what it is first, the overview answers both.
+    what_it_is = sum(3 * len(_WHAT_IT_IS.findall(sentence)) for sentence in sentences)
+    if specific and what_it_is <= scores[specific[0]]:
+        return specific + (information if QuestionType.INFORMATION in scores else [])
+    return information + specific
 
 
 # --- Together --------------------------------------------------------------------------------------------------
@@ -526,6 +541,7 @@ class Understanding:
     foci: list  # FocusMatch, strongest first
     question_type: str  # a QuestionType value or ""
     terms: list  # the question's own meaningful words, for the full-text fallback
+    also_asked: list = field(default_factory=list)  # the other kinds of question the text asks, in order
 
     @property
     def type_label(self):
@@ -561,4 +577,5 @@ def understand(text):
     """The focus, question type and meaningful words of a reader's question."""
     text = str(text or "")[:MAX_TEXT]
     foci = _asked_about_first(recognise_foci(text), text)
-    return Understanding(foci=foci, question_type=recognise_type(text), terms=content_terms(text))
+    asked = recognise_types(text)
+    return Understanding(foci=foci, question_type=asked[0] if asked else "", terms=content_terms(text), also_asked=asked[1:])

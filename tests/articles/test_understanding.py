@@ -6,7 +6,7 @@ from django.db import connection
 from articles.matching import follow_up_matches
 from articles.models import FocusName, QuestionType, Status
 from articles.understanding import (
-    content_terms, names_for, question_sentences, recognise_foci, recognise_type, similarity, understand,
+    content_terms, names_for, question_sentences, recognise_foci, recognise_type, recognise_types, similarity, understand,
 )
 from reviews.diffs import revision_lines
 from tests.factories import approve_current, edit_article, make_approved_article, make_article
@@ -254,6 +254,10 @@ def test_python_similarity_agrees_with_pg_trgm_on_the_database():
         ("My nephew was just diagnosed. Is there anything that can be done for him", QuestionType.TREATMENT),
         ("nothing works anymore, what now?", QuestionType.TREATMENT),
         ("please send me anything new on it.", QuestionType.RESEARCH),
+        # Asked what it is first: the overview answers both ("why does it happen" alone is causes, above).
+        ("we had never heard of this. what is this condition and why does it happen?", QuestionType.INFORMATION),
+        ("what is it and can it be treated", QuestionType.INFORMATION),
+        ("what is the treatment for it?", QuestionType.TREATMENT),
     ],
 )
 def test_question_type_is_recognised_for_every_type(text, expected):
@@ -285,6 +289,26 @@ def test_long_stories_are_reduced_to_their_question_sentences():
     assert question_sentences(text) == ["Could that be from his heart pills?"]
     assert recognise_type(text) == QuestionType.CAUSES
     assert content_terms(text) == ["heart", "pills"]
+
+
+@pytest.mark.once
+def test_every_kind_asked_is_kept_in_order():
+    """A message asking two things: the main one first, the other after it; information last, when also asked."""
+    assert recognise_types("why does it happen, and how is it treated? any information helps") == ["causes", "treatment", "information"]
+    assert recognise_types("what is this condition and how is it treated?") == ["information", "treatment"]
+    assert recognise_types("my daughter has eczema") == []
+
+
+def test_the_second_kind_asked_comes_before_kinds_not_asked(library):
+    """Asked why DVT happens and how it is treated: causes, then treatment, then what it is."""
+    answer = follow_up_matches("My mother has a DVT. Why did it happen and how is it treated?", limit=3)
+    assert questions(answer) == [
+        "What causes deep vein thrombosis?",
+        "How is deep vein thrombosis treated?",
+        "What is deep vein thrombosis?",
+    ]
+    reverse = follow_up_matches("My mother has a DVT. How is it treated, and why did it happen?", limit=2)
+    assert questions(reverse) == ["How is deep vein thrombosis treated?", "What causes deep vein thrombosis?"]
 
 
 @pytest.mark.once
