@@ -8,6 +8,7 @@ PostgreSQL, the same measure computed in Python on SQLite) so "alzhimers" still 
 The question type is recognised with rules over the question's own sentences.
 """
 
+import functools
 import logging
 import re
 import unicodedata
@@ -30,6 +31,8 @@ MAX_NAME_WORDS = 8
 FUZZY_THRESHOLD = 0.55
 FUZZY_MIN_LENGTH = 5
 MAX_FUZZY_CANDIDATES = 24
+COMMON_NAME_WORD = 10  # a word in this many names or more is common ("congenital", "type", "primary")
+COMMON_ENGLISH = 1000  # "hospital", "showed", "stones" are over it; "haemophilia", "gout", "lupus" under
 _TOKEN = re.compile(r"[^\W_]+")
 _APOSTROPHE = re.compile(r"(?<=\w)['’`](?=\w)")
 
@@ -195,6 +198,7 @@ def refresh_focus_names(article_ids):
 def _published_state_changed(sender, article_ids, **kwargs):
     # After articles.publishing (apps.py imports it first): the published focus is already copied.
     refresh_focus_names(article_ids)
+    _dictionary_cache["key"] = None  # this process reads it again; others see the change in its key
 
 
 # --- Recognising the focus ------------------------------------------------------------------------------------
@@ -327,11 +331,19 @@ def similarity(a, b):
 
 
 def _fuzzy_candidates(words, covered):
-    """Runs of one to three words outside the exact matches, long enough to be misspelt names."""
+    """Runs of one to three words outside the exact matches, long enough to be misspelt names.
+
+    A run is looked up only when it holds a telling word (`_Dictionary.telling`): a misspelling
+    ("afakia"), or a word of a few names ("knee", for "knee replaced"). Runs of common words only
+    ("congenital primary", "hospital says") were already looked up exactly, their close spellings
+    are other things, and their common trigrams make the lookup slow.
+    """
     lower = [w.lower() for w in words]
+    telling = _dictionary().telling
     candidates = {}
     for start, end in _spans(words, max_words=3):
-        if covered & set(range(start, end)) or any(w in _NOT_FUZZY for w in lower[start:end]):
+        run = lower[start:end]
+        if covered & set(range(start, end)) or any(w in _NOT_FUZZY for w in run) or not any(map(telling, run)):
             continue
         phrase = " ".join(lower[start:end])
         if len(phrase) >= FUZZY_MIN_LENGTH and not phrase.isdigit():
@@ -430,16 +442,49 @@ class _TrigramIndex:
         return scored[:limit]
 
 
-_index_cache = {"key": None, "index": None}
+@functools.cache
+def common_english():
+    """Common, correctly spelt English words: pyspellchecker's frequency list (~160,000 words) cut at COMMON_ENGLISH."""
+    from spellchecker import SpellChecker
+
+    frequencies = SpellChecker(language="en", distance=1).word_frequency.dictionary
+    return frozenset(word for word, count in frequencies.items() if count >= COMMON_ENGLISH)
+
+
+class _Dictionary:
+    """The dictionary's names (not abbreviations) as this process holds them: their words, and a trigram index."""
+
+    def __init__(self, names):
+        self.names = names
+        self.name_words = Counter(word for name in names for word in name.split())  # word -> names holding it
+        self._index = None
+
+    def telling(self, word):
+        """Whether a word may be (part of) a misspelt name: rare in names, and a name's word or no common English."""
+        held = self.name_words[word]
+        return held < COMMON_NAME_WORD and (held > 0 or word not in common_english())
+
+    @property
+    def index(self):  # built on first use: only SQLite looks names up in Python
+        if self._index is None:
+            self._index = _TrigramIndex(self.names)
+        return self._index
+
+
+_dictionary_cache = {"key": None, "dictionary": None}
+
+
+def _dictionary():
+    """The dictionary, read again only when it changed (its row count or newest row differ)."""
+    key = tuple(FocusName.objects.aggregate(n=Max("id"), c=Max("article_id")).values()) + (FocusName.objects.count(),)
+    if _dictionary_cache["key"] != key:
+        names = sorted(set(FocusName.objects.filter(is_abbreviation=False).values_list("name", flat=True)))
+        _dictionary_cache.update(key=key, dictionary=_Dictionary(names))
+    return _dictionary_cache["dictionary"]
 
 
 def _python_similar(phrases):
-    # The index is rebuilt only when the dictionary changed (its row count or newest row differ).
-    key = tuple(FocusName.objects.aggregate(n=Max("id"), c=Max("article_id")).values()) + (FocusName.objects.count(),)
-    if _index_cache["key"] != key:
-        names = sorted(set(FocusName.objects.filter(is_abbreviation=False).values_list("name", flat=True)))
-        _index_cache.update(key=key, index=_TrigramIndex(names))
-    index = _index_cache["index"]
+    index = _dictionary().index
     return [(phrase, name, score) for phrase in phrases for score, name in index.similar(phrase)]
 
 

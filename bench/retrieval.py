@@ -135,7 +135,7 @@ def main():
     urls = ([f"sqlite:///{Path(args.sqlite).resolve()}"] if args.sqlite else []) + ([args.postgres] if args.postgres else [])
     if not urls:
         parser.error("give --sqlite and/or --postgres")
-    print(f"{'engine':<11}{'set':<31}{'method':<10}{'MRR@10':>8}{'P@1':>7}{'R@10':>7}{'p50 ms':>9}{'p95 ms':>9}")
+    print(f"{'engine':<11}{'set':<34}{'method':<10}{'MRR@10':>8}{'P@1':>7}{'R@10':>7}{'p50 ms':>9}{'p95 ms':>9}")
     for url in urls:
         env = dict(os.environ, DATABASE_URL=url)
         output = subprocess.run([sys.executable, __file__, "--here"], env=env, check=True, capture_output=True, text=True).stdout
@@ -146,7 +146,7 @@ def main():
                     continue
                 f = figures[name]
                 print(
-                    f"{result['engine']:<11}{label:<31}{name:<10}{f['MRR@10']:>8.3f}{f['P@1']:>7.3f}{f['recall@10']:>7.3f}"
+                    f"{result['engine']:<11}{label:<34}{name:<10}{f['MRR@10']:>8.3f}{f['P@1']:>7.3f}{f['recall@10']:>7.3f}"
                     f"{f['p50 ms']:>9.1f}{f['p95 ms']:>9.1f}"
                 )
         print(f"  ({result['engine']}: {result['articles']} public articles; questions per set and unanswerable here: "

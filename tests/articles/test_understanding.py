@@ -5,8 +5,9 @@ from django.db import connection
 
 from articles.matching import follow_up_matches
 from articles.models import FocusName, QuestionType, Status
+from articles import understanding
 from articles.understanding import (
-    content_terms, names_for, question_sentences, recognise_foci, recognise_type, recognise_types, similarity, understand,
+    content_terms, names_for, question_sentences, recognise_foci, recognise_type, recognise_types, similarity, tokens, understand,
 )
 from reviews.diffs import revision_lines
 from tests.factories import approve_current, edit_article, make_approved_article, make_article
@@ -174,6 +175,18 @@ def test_a_lower_case_lay_name_frees_an_abbreviation_and_a_plural_abbreviation_m
     assert follow_up_matches("my mom has copd, what is it exactly?", limit=1).articles == [copd]
     assert recognise_foci("what are NETs")[0].article_ids == {nets.pk}
     assert all(nets.pk not in f.article_ids for f in recognise_foci("do fishing nets cause cuts"))
+
+
+def test_close_spellings_are_looked_up_only_for_runs_that_may_be_misspelt_names(db):
+    """A misspelling, or a word of a few names, is looked up; runs of common words only are not (they cost most)."""
+    for n in range(10):  # "congenital" is in ten names: a common word of names
+        make_focus_article(f"What is congenital disorder {n}?", f"Congenital disorder {n}", "information")
+    make_focus_article("What is knee replacement?", "Knee Replacement", "information")
+    text = "the hospital says he has congenital primary afakia. I had a knee replaced"
+    looked_up = set(understanding._fuzzy_candidates(tokens(text), set()))
+    assert {"congenital primary afakia", "primary afakia", "afakia", "knee replaced"} <= looked_up
+    assert not looked_up & {"hospital", "hospital says", "congenital", "congenital primary", "primary", "replaced"}
+    assert focus_of("I had a knee replaced, how long until I can walk?") == "knee replacement"
 
 
 @pytest.mark.once
