@@ -19,8 +19,9 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.dispatch import receiver
 
+from .generation import current_generation
 from .lay_names import LAY_NAMES
-from .models import Article, FocusName, QuestionType
+from .models import Article, FocusName, FocusSpelling, QuestionType
 from .populations import without_group
 from .signals import publication_changed
 
@@ -183,8 +184,10 @@ def refresh_focus_names(article_ids):
     for start in range(0, len(article_ids), 900):  # SQLite's limit on query parameters
         chunk = article_ids[start : start + 900]
         published = Article.objects.public().filter(pk__in=chunk).exclude(published_focus="")
+        spelt = FocusName.objects.filter(is_abbreviation=False)
+        before = set(spelt.filter(article_id__in=chunk).values_list("name", flat=True))
         FocusName.objects.filter(article_id__in=chunk).delete()
-        FocusName.objects.bulk_create(
+        rows = FocusName.objects.bulk_create(
             [
                 FocusName(article_id=pk, name=name, is_abbreviation=abbreviation)
                 for pk, focus, synonyms in published.values_list("pk", "published_focus", "published_focus_synonyms")
@@ -192,6 +195,13 @@ def refresh_focus_names(article_ids):
             ],
             batch_size=2000,
         )
+        now = {row.name for row in rows if not row.is_abbreviation}
+        FocusSpelling.objects.bulk_create([FocusSpelling(name=name) for name in now], batch_size=2000, ignore_conflicts=True)
+        gone = list(before - now)
+        for part in range(0, len(gone), 900):
+            names = gone[part : part + 900]
+            held = set(spelt.filter(name__in=names).values_list("name", flat=True))  # by other articles
+            FocusSpelling.objects.filter(name__in=set(names) - held).delete()
 
 
 @receiver(publication_changed, dispatch_uid="articles.understanding.publication_changed")
@@ -280,9 +290,8 @@ def recognise_foci(text):
             match = found.setdefault((start, end), FocusMatch(name, start, end))
             match.article_ids.add(article_id)
     exact = _choose(found.values())
-    if exact:
-        return _with_same_focus(exact)  # close spellings are for questions that name no focus exactly (and cost a query)
-    return _with_same_focus(_choose(_fuzzy_matches(words, set())))
+    covered = {i for match in exact for i in range(match.start, match.end)}
+    return _with_same_focus(_choose(exact + _fuzzy_matches(words, covered, misspelt_only=bool(exact))))
 
 
 def _with_same_focus(matches):
@@ -330,7 +339,7 @@ def similarity(a, b):
     return shared / (len(ta) + len(tb) - shared)
 
 
-def _fuzzy_candidates(words, covered):
+def _fuzzy_candidates(words, covered, misspelt_only=False):
     """Runs of one to three words outside the exact matches, long enough to be misspelt names.
 
     A run is looked up only when it holds a telling word (`_Dictionary.telling`): a misspelling
@@ -339,7 +348,7 @@ def _fuzzy_candidates(words, covered):
     are other things, and their common trigrams make the lookup slow.
     """
     lower = [w.lower() for w in words]
-    telling = _dictionary().telling
+    telling = _dictionary().misspelt if misspelt_only else _dictionary().telling
     candidates = {}
     for start, end in _spans(words, max_words=3):
         run = lower[start:end]
@@ -363,8 +372,8 @@ _NOT_FUZZY = NOISE | TYPE_WORDS | _GENERIC
 FUZZY_TIMEOUT_MS = 250  # a close-spelling lookup that takes longer is given up: no match, never a slow page
 
 
-def _fuzzy_matches(words, covered):
-    candidates = _fuzzy_candidates(words, covered)
+def _fuzzy_matches(words, covered, misspelt_only=False):
+    candidates = _fuzzy_candidates(words, covered, misspelt_only)
     if not candidates:
         return []
     best = {}  # phrase -> (similarity, name)
@@ -409,8 +418,8 @@ def _pg_similar_rows(cursor, phrases):
         SELECT c.phrase, n.name, n.score
         FROM unnest(%s::text[]) AS c(phrase)
         JOIN LATERAL (
-            SELECT name, similarity(name, c.phrase) AS score FROM articles_focusname
-            WHERE name %% c.phrase AND NOT is_abbreviation
+            SELECT name, similarity(name, c.phrase) AS score FROM articles_focusspelling
+            WHERE name %% c.phrase
             ORDER BY score DESC, name LIMIT 10
         ) n ON true
         """,
@@ -464,6 +473,10 @@ class _Dictionary:
         held = self.name_words[word]
         return held < COMMON_NAME_WORD and (held > 0 or word not in common_english())
 
+    def misspelt(self, word):
+        """Whether a word is no name's and no common English: most likely a misspelling."""
+        return word not in self.name_words and word not in common_english()
+
     @property
     def index(self):  # built on first use: only SQLite looks names up in Python
         if self._index is None:
@@ -475,10 +488,13 @@ _dictionary_cache = {"key": None, "dictionary": None}
 
 
 def _dictionary():
-    """The dictionary, read again only when it changed (its row count or newest row differ)."""
-    key = tuple(FocusName.objects.aggregate(n=Max("id"), c=Max("article_id")).values()) + (FocusName.objects.count(),)
+    """The dictionary, read again when it changed: a new page generation (a publication changed), or a newer row.
+
+    Both are cheap to read on every question (counting the rows took PostgreSQL some 5 ms).
+    """
+    key = (current_generation(), FocusName.objects.aggregate(newest=Max("id"))["newest"])
     if _dictionary_cache["key"] != key:
-        names = sorted(set(FocusName.objects.filter(is_abbreviation=False).values_list("name", flat=True)))
+        names = sorted(FocusSpelling.objects.values_list("name", flat=True))
         _dictionary_cache.update(key=key, dictionary=_Dictionary(names))
     return _dictionary_cache["dictionary"]
 

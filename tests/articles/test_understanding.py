@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from articles.matching import follow_up_matches
-from articles.models import FocusName, QuestionType, Status
+from articles.models import FocusName, FocusSpelling, QuestionType, Status
 from articles import understanding
 from articles.understanding import (
     content_terms, names_for, question_sentences, recognise_foci, recognise_type, recognise_types, similarity, tokens, understand,
@@ -111,6 +111,23 @@ def test_editors_synonyms_reach_readers_only_once_approved(library):
     assert follow_up_matches("how is a leg clot treated", limit=1).articles[0].match_reason == (
         "About Deep Vein Thrombosis: treatment"
     )
+
+
+def test_a_misspelt_name_follows_the_approved_synonyms(library):
+    """Close spellings are looked up among the approved names: a new synonym is found misspelt once approved,
+    not while under review; an old one's spelling goes when no article goes by it any more."""
+    article = library["dvt_causes"]
+    edit_article(article, focus_synonyms="DVT\nPhlebothrombosis")
+    assert focus_of("is phlebothrombossis serious") is None  # waiting for review
+    approve_current(article)
+    assert focus_of("is phlebothrombossis serious") == "phlebothrombosis"
+    assert FocusSpelling.objects.filter(name="venous thrombosis of the leg").exists()  # the other DVT articles
+    for other in (library["dvt_treatment"], library["dvt_info"]):
+        edit_article(other, focus_synonyms="DVT\nPhlebothrombosis")
+        approve_current(other)
+    assert not FocusSpelling.objects.filter(name="venous thrombosis of the leg").exists()
+    assert FocusSpelling.objects.filter(name="phlebothrombosis").count() == 1
+    assert not FocusSpelling.objects.filter(name="dvt").exists()  # abbreviations are matched as written only
 
 
 def test_a_private_draft_names_no_focus(db):
@@ -283,6 +300,13 @@ def test_the_focus_asked_about_comes_before_one_only_in_the_story(library):
     text = "I have had diabetes for years and my feet hurt. What causes deep vein thrombosis?"
     assert [f.name for f in understand(text).foci] == ["deep vein thrombosis", "diabetes"]
     assert follow_up_matches(text, limit=1).articles[0] == library["dvt_causes"]
+
+
+def test_a_misspelt_name_is_found_beside_one_spelt_right(library):
+    """The condition asked about is misspelt, another in the story is spelt right: both are found, the longer first."""
+    text = "my mother has diabetes and now the doctor says deep vien thrombosis. what causes it?"
+    assert [f.name for f in understand(text).foci] == ["deep vein thrombosis", "diabetes"]
+    assert follow_up_matches(text, limit=1).articles == [library["dvt_causes"]]
 
 
 def test_a_name_that_starts_with_a_stop_word_is_recognised(db):
