@@ -273,22 +273,34 @@ def _choose(matches):
     return chosen
 
 
+def _other_number(word):
+    """A word's plural, or its singular when it ends in a plural "s" ("errors" -> "error", "error" -> "errors")."""
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word if word.endswith("s") or word.isdigit() else f"{word}s"
+
+
 def recognise_foci(text):
     """The foci named in the text (longest, exact matches first; then close spellings)."""
     words = tokens(str(text or "")[:MAX_TEXT])
     lower = [canonical(w) for w in words]
-    spans = {}
+    spans, variants = {}, {}  # name -> spans: as written; in the other number, for a run as written names nothing
     for start, end in _spans(words):
         spans.setdefault(" ".join(lower[start:end]), []).append((start, end))
         if _plural_in_capitals(words[end - 1]):  # "UTIs": also the singular UTI
-            spans.setdefault(" ".join([*lower[start : end - 1], lower[end - 1][:-1]]), []).append((start, end))
+            variants.setdefault(" ".join([*lower[start : end - 1], lower[end - 1][:-1]]), []).append((start, end))
+        elif end - start > 1 and not _in_capitals(words[end - 1]):  # "a refractive error": Refractive Errors
+            variants.setdefault(" ".join([*lower[start : end - 1], _other_number(lower[end - 1])]), []).append((start, end))
+    rows = _exact_rows(spans.keys() | variants.keys())
     found = {}
-    for name, abbreviation, article_id in _exact_rows(spans):
-        for start, end in spans[name]:
-            if abbreviation and not all(_in_capitals(w) for w in words[start:end]):
-                continue  # "all" is not ALL (acute lymphoblastic leukaemia)
-            match = found.setdefault((start, end), FocusMatch(name, start, end))
-            match.article_ids.add(article_id)
+    for names in (spans, variants):
+        named = set(found)  # a variant is not looked at for a run its written form names
+        for name, abbreviation, article_id in rows:
+            for start, end in names.get(name, ()):
+                if (start, end) in named or abbreviation and not all(_in_capitals(w) for w in words[start:end]):
+                    continue  # "all" is not ALL (acute lymphoblastic leukaemia)
+                match = found.setdefault((start, end), FocusMatch(name, start, end))
+                match.article_ids.add(article_id)
     exact = _choose(found.values())
     covered = {i for match in exact for i in range(match.start, match.end)}
     return _with_same_focus(_choose(exact + _fuzzy_matches(words, covered, misspelt_only=bool(exact))))

@@ -302,6 +302,17 @@ def test_the_focus_asked_about_comes_before_one_only_in_the_story(library):
     assert follow_up_matches(text, limit=1).articles[0] == library["dvt_causes"]
 
 
+def test_a_name_in_the_other_number_is_found_when_the_words_as_written_name_nothing(db):
+    """"a refractive error" is one of the Refractive Errors; a name as written wins over its other number."""
+    errors = make_focus_article("What are refractive errors?", "Refractive Errors", "information")
+    brain = make_focus_article("What is a brain aneurysm?", "Brain Aneurysm", "information", "Cerebral aneurysm")
+    make_focus_article("What are cerebral aneurysms?", "Cerebral Aneurysms", "information")
+    make_focus_article("What should I know about medicines?", "Medicines", "information")
+    assert follow_up_matches("my eye doctor said i have a refractive error. what is it?", limit=1).articles == [errors]
+    assert recognise_foci("what is a cerebral aneurysm")[0].article_ids == {brain.pk}
+    assert recognise_foci("any medicine for it") == []  # one word is not turned into another number
+
+
 def test_a_misspelt_name_is_found_beside_one_spelt_right(library):
     """The condition asked about is misspelt, another in the story is spelt right: both are found, the longer first."""
     text = "my mother has diabetes and now the doctor says deep vien thrombosis. what causes it?"
