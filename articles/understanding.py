@@ -33,6 +33,7 @@ FUZZY_THRESHOLD = 0.55
 FUZZY_MIN_LENGTH = 5
 MAX_FUZZY_CANDIDATES = 24
 COMMON_NAME_WORD = 10  # a word in this many names or more is common ("congenital", "type", "primary")
+EVERYDAY_WORD = 5000  # a focus named by a word used this often is a broad topic: surgery 33,205, stroke 14,811
 COMMON_ENGLISH = 1000  # "hospital", "showed", "stones" are over it; "haemophilia", "gout", "lupus" under
 _TOKEN = re.compile(r"[^\W_]+")
 _APOSTROPHE = re.compile(r"(?<=\w)['’`](?=\w)")
@@ -464,12 +465,17 @@ class _TrigramIndex:
 
 
 @functools.cache
-def common_english():
-    """Common, correctly spelt English words: pyspellchecker's frequency list (~160,000 words) cut at COMMON_ENGLISH."""
+def english_counts():
+    """How often each of ~160,000 English words is used: pyspellchecker's frequency list."""
     from spellchecker import SpellChecker
 
-    frequencies = SpellChecker(language="en", distance=1).word_frequency.dictionary
-    return frozenset(word for word, count in frequencies.items() if count >= COMMON_ENGLISH)
+    return dict(SpellChecker(language="en", distance=1).word_frequency.dictionary)
+
+
+@functools.cache
+def common_english():
+    """Common, correctly spelt English words: those used COMMON_ENGLISH times or more."""
+    return frozenset(word for word, count in english_counts().items() if count >= COMMON_ENGLISH)
 
 
 class _Dictionary:
@@ -634,16 +640,24 @@ def content_terms(text, limit=8):
     return terms[:limit]
 
 
+def _broad(focus):
+    """Whether a focus is named by one everyday word ("surgery", "blood", "stroke", "pregnancy"): a broad topic."""
+    return " " not in focus.name and english_counts().get(focus.name, 0) >= EVERYDAY_WORD
+
+
 def _asked_about_first(foci, text):
     """The foci named in the question sentences first, in the order asked; then those only in the story.
+    A broad topic comes after a narrower focus wherever they are named.
 
-    "my husband takes a water pill for blood pressure … what causes gout attacks?" is about gout.
+    "my husband takes a water pill for blood pressure … what causes gout attacks?" is about gout;
+    "a doctor mentioned Ascher syndrome … can surgery fix the lip?" is about Ascher syndrome.
     """
     asked = f" {' '.join(canonical(w) for w in tokens(' '.join(question_sentences(text))))} "
     words = [canonical(w) for w in tokens(text)]  # as recognise_foci saw them: spans index these
     positions = {id(f): asked.find(f" {' '.join(words[f.start : f.end])} ") for f in foci}
     in_question = sorted((f for f in foci if positions[id(f)] >= 0), key=lambda f: positions[id(f)])
-    return in_question + [f for f in foci if positions[id(f)] < 0]
+    ordered = in_question + [f for f in foci if positions[id(f)] < 0]
+    return sorted(ordered, key=_broad)  # stable: the order above within each
 
 
 def understand(text):

@@ -320,6 +320,14 @@ def test_a_misspelt_name_is_found_beside_one_spelt_right(library):
     assert follow_up_matches(text, limit=1).articles == [library["dvt_causes"]]
 
 
+def test_a_broad_topic_comes_after_the_condition_wherever_it_is_named(library):
+    """"Surgery" is named in the question, DVT only in the story: the message is about DVT."""
+    make_focus_article("What is surgery?", "Surgery", "information")
+    text = "The doctor found a DVT in my leg last week. How is it treated, will I need surgery?"
+    assert [f.name for f in understand(text).foci] == ["dvt", "surgery"]
+    assert follow_up_matches(text, limit=1).articles == [library["dvt_treatment"]]
+
+
 def test_a_name_that_starts_with_a_stop_word_is_recognised(db):
     """"Down syndrome" starts with "down", a stop word: a run of two or more words may start with one."""
     make_focus_article("What is Down syndrome?", "Down syndrome", "information")
