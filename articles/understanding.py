@@ -640,14 +640,23 @@ def content_terms(text, limit=8):
     return terms[:limit]
 
 
+# What a doctor's diagnosis is reported with, in the four words before a name: "the neurologist says she has …".
+_DIAGNOSED = re.compile(
+    r"\b(diagnosed (with|as)|diagnosis (of|was|is)|called (it|this|that)|calls (it|this|that)|(says|said) (it is|its|(she|he|i|we|they) (has|have|had))|"
+    r"told (me |us |him |her )?(i|we|he|she|they|it) (have|has|had|is|was)|(thinks?|thought) (it|this) (is|was|may be|might be|could be)|"
+    r"mentioned|came back (as|positive for)|it is probably|its probably|turned out to be)( (a|an|the))?$"
+)
+
+
 def _broad(focus):
     """Whether a focus is named by one everyday word ("surgery", "blood", "stroke", "pregnancy"): a broad topic."""
     return " " not in focus.name and english_counts().get(focus.name, 0) >= EVERYDAY_WORD
 
 
 def _asked_about_first(foci, text):
-    """The foci named in the question sentences first, in the order asked; then those only in the story.
-    A broad topic comes after a narrower focus wherever they are named.
+    """The foci named in the question sentences first, in the order asked; then those only in the story,
+    a reported diagnosis first ("my sister was just diagnosed with celiac"). A broad topic comes after a
+    narrower focus wherever they are named.
 
     "my husband takes a water pill for blood pressure … what causes gout attacks?" is about gout;
     "a doctor mentioned Ascher syndrome … can surgery fix the lip?" is about Ascher syndrome.
@@ -656,7 +665,9 @@ def _asked_about_first(foci, text):
     words = [canonical(w) for w in tokens(text)]  # as recognise_foci saw them: spans index these
     positions = {id(f): asked.find(f" {' '.join(words[f.start : f.end])} ") for f in foci}
     in_question = sorted((f for f in foci if positions[id(f)] >= 0), key=lambda f: positions[id(f)])
-    ordered = in_question + [f for f in foci if positions[id(f)] < 0]
+    in_story = [f for f in foci if positions[id(f)] < 0]
+    diagnosed = [f for f in in_story if _DIAGNOSED.search(" ".join(words[max(0, f.start - 4) : f.start]))]
+    ordered = in_question + diagnosed + [f for f in in_story if all(f is not d for d in diagnosed)]
     return sorted(ordered, key=_broad)  # stable: the order above within each
 
 

@@ -320,6 +320,13 @@ def test_a_misspelt_name_is_found_beside_one_spelt_right(library):
     assert follow_up_matches(text, limit=1).articles == [library["dvt_causes"]]
 
 
+def test_a_reported_diagnosis_comes_before_other_conditions_in_the_story(library):
+    """Neither is named in the question sentence; the one a doctor's diagnosis names is what it asks about."""
+    text = "I have had diabetes for years and my mother was just diagnosed with a DVT. What causes it?"
+    assert [f.name for f in understand(text).foci] == ["dvt", "diabetes"]
+    assert follow_up_matches(text, limit=1).articles == [library["dvt_causes"]]
+
+
 def test_a_broad_topic_comes_after_the_condition_wherever_it_is_named(library):
     """"Surgery" is named in the question, DVT only in the story: the message is about DVT."""
     make_focus_article("What is surgery?", "Surgery", "information")
