@@ -124,7 +124,9 @@ _PARENTHESES = re.compile(r"\(([^()]*)\)")
 _INCLUDING = re.compile(r"^\s*(including|such as|also known as|also called)\s+", re.IGNORECASE)
 _PARTS = re.compile(r":|\s[-–—]\s")  # "Prostate Enlargement: BPH", "Parasites - Lice - Head Lice"
 # A name's generic head, which readers drop: "carpal tunnel syndrome" is also "carpal tunnel".
-_HEADS = ("syndrome", "disease", "disorder")
+_HEADS = ("syndrome", "disease", "disorder", "complex")
+_NUMBERED = frozenset("factor type stage grade class group phase".split())  # "factor XI" is "factor 11"
+_ROMAN = {numeral: str(n) for n, numeral in enumerate("i ii iii iv v vi vii viii ix x xi xii xiii xiv xv".split(), 1)}
 
 
 def title_names(title):
@@ -151,6 +153,15 @@ def title_names(title):
         rest = [word.lower() for word in words[:-1]]
         if len(rest) >= 2 and words[-1].lower() in _HEADS and not any(word in STOP_WORDS for word in rest):
             names.append(" ".join(words[:-1]))
+        lower = [word.lower() for word in words]
+        for i in range(2, len(words) - 1):  # "Charcot-Marie-Tooth disease type 2K" is also "Charcot-Marie-Tooth type 2K"
+            if lower[i] in _HEADS and lower[i + 1] == "type":
+                names.append(" ".join(words[:i] + words[i + 1 :]))
+    for name in list(names):
+        words = tokens(name)
+        arabic = [_ROMAN.get(w.lower(), w) if i and words[i - 1].lower() in _NUMBERED else w for i, w in enumerate(words)]
+        if arabic != words:  # "Factor XI deficiency" is also "factor 11 deficiency"
+            names.append(" ".join(arabic))
     return [name for name in dict.fromkeys(n.strip() for n in names) if name and name != written]
 
 
@@ -274,6 +285,12 @@ def _choose(matches):
     return chosen
 
 
+# Readers' words for a kind of condition: "joint problems" are Joint Disorders, "kidney trouble" Kidney Disease.
+_LAST_WORD_VARIANTS = dict.fromkeys(
+    ["problem", "problems", "trouble", "troubles", "issue", "issues"], ["disorders", "diseases", "disorder", "disease"]
+)
+
+
 def _other_number(word):
     """A word's plural, or its singular when it ends in a plural "s" ("errors" -> "error", "error" -> "errors")."""
     if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
@@ -291,7 +308,8 @@ def recognise_foci(text):
         if _plural_in_capitals(words[end - 1]):  # "UTIs": also the singular UTI
             variants.setdefault(" ".join([*lower[start : end - 1], lower[end - 1][:-1]]), []).append((start, end))
         elif end - start > 1 and not _in_capitals(words[end - 1]):  # "a refractive error": Refractive Errors
-            variants.setdefault(" ".join([*lower[start : end - 1], _other_number(lower[end - 1])]), []).append((start, end))
+            for last in _LAST_WORD_VARIANTS.get(lower[end - 1], [_other_number(lower[end - 1])]):
+                variants.setdefault(" ".join([*lower[start : end - 1], last]), []).append((start, end))
     rows = _exact_rows(spans.keys() | variants.keys())
     found = {}
     for names in (spans, variants):
@@ -304,7 +322,17 @@ def recognise_foci(text):
                 match.article_ids.add(article_id)
     exact = _choose(found.values())
     covered = {i for match in exact for i in range(match.start, match.end)}
-    return _with_same_focus(_choose(exact + _fuzzy_matches(words, covered, misspelt_only=bool(exact))))
+    chosen = _choose(exact + _fuzzy_matches(words, covered, misspelt_only=bool(exact)))
+    # The condition a subtype belongs to, after everything else: "charcot marie tooth, type 1A" is also
+    # Charcot-Marie-Tooth disease, whose articles answer what the subtype's do not (how it is inherited).
+    within = [
+        match
+        for match in found.values()
+        if match.end - match.start > 1
+        and all(match is not c for c in chosen)
+        and any(c.start <= match.start and match.end <= c.end for c in exact)
+    ]
+    return _with_same_focus(chosen + _choose(within))
 
 
 def _with_same_focus(matches):
@@ -671,9 +699,22 @@ def _asked_about_first(foci, text):
     return sorted(ordered, key=_broad)  # stable: the order above within each
 
 
+def _without_names(text, foci):
+    """The text without the names found in it: a name's words do not say the kind of question asked
+    ("what is maternally inherited Leigh syndrome?" asks what it is, not how it is inherited)."""
+    text, words = fold(text), tokens(text)
+    for focus in foci:
+        named = [word.lower() for word in words[focus.start : focus.end]]
+        if len(named) < 2 or all(word in TYPE_WORDS for word in named):
+            continue  # "medicines", "surgery", "clinical trials" are foci, and also say what is asked
+        name = r"\W+".join(re.escape(word) for word in words[focus.start : focus.end])
+        text = re.sub(rf"(?<!\w){name}(?!\w)", " ", text, flags=re.IGNORECASE)
+    return text
+
+
 def understand(text):
     """The focus, question type and meaningful words of a reader's question."""
     text = str(text or "")[:MAX_TEXT]
     foci = _asked_about_first(recognise_foci(text), text)
-    asked = recognise_types(text)
+    asked = recognise_types(_without_names(text, foci))
     return Understanding(foci=foci, question_type=asked[0] if asked else "", terms=content_terms(text), also_asked=asked[1:])

@@ -313,6 +313,43 @@ def test_a_name_in_the_other_number_is_found_when_the_words_as_written_name_noth
     assert recognise_foci("any medicine for it") == []  # one word is not turned into another number
 
 
+@pytest.mark.once
+def test_names_for_a_focus_include_arabic_numbers_and_the_name_without_its_head():
+    """Readers write "factor 11" for factor XI, drop "disease" before a type, and "complex" after a name."""
+    assert "factor 11 deficiency" in dict(names_for("Factor XI deficiency"))
+    assert "type 2 diabetes" in dict(names_for("Type II diabetes"))
+    assert "charcot marie tooth type 2k" in dict(names_for("Charcot-Marie-Tooth disease type 2K"))
+    assert "tuberous sclerosis" in dict(names_for("Tuberous sclerosis complex"))
+    assert set(dict(names_for("Vitamin D deficiency"))) == {"vitamin d deficiency"}  # "d" is no numeral
+
+
+def test_readers_problems_are_the_articles_disorders(db):
+    """"joint problems" and "kidney trouble" name Joint Disorders and Kidney Disease."""
+    joints = make_focus_article("What are joint disorders?", "Joint Disorders", "information")
+    kidneys = make_focus_article("What is kidney disease?", "Kidney Disease", "information")
+    for text, article in (("I'd like general information on joint problems", joints), ("my dad has kidney trouble, what is it", kidneys)):
+        answer = follow_up_matches(text, limit=1)
+        assert answer.articles == [article]
+        assert answer.articles[0].match_reason == f"About {article.focus}: what it is"  # recognised, not shared words
+
+
+def test_a_subtype_without_the_answer_falls_back_to_its_condition(db):
+    """Charcot-Marie-Tooth type 1A has no article on inheritance; Charcot-Marie-Tooth disease has."""
+    make_focus_article("What is Charcot-Marie-Tooth disease type 1A?", "Charcot-Marie-Tooth disease type 1A", "information")
+    inherited = make_focus_article("Is Charcot-Marie-Tooth disease inherited?", "Charcot-Marie-Tooth disease", "inheritance")
+    text = "I have charcot marie tooth, type 1A, like my dad. what are the chances my kids get it?"
+    assert [f.name for f in understand(text).foci] == ["charcot marie tooth type 1a", "charcot marie tooth"]
+    assert follow_up_matches(text, limit=1).articles == [inherited]
+
+
+def test_the_words_of_a_name_do_not_say_what_is_asked(db):
+    """"inherited" in Maternally inherited Leigh syndrome is its name; "medicines" asked about is the question."""
+    make_focus_article("What is maternally inherited Leigh syndrome?", "Maternally inherited Leigh syndrome", "information")
+    make_focus_article("What are medicines?", "Medicines", "information")
+    assert understand("what is maternally inherited Leigh syndrome?").question_type == QuestionType.INFORMATION
+    assert understand("what medicines are used for high blood pressure").question_type == QuestionType.TREATMENT
+
+
 def test_a_misspelt_name_is_found_beside_one_spelt_right(library):
     """The condition asked about is misspelt, another in the story is spelt right: both are found, the longer first."""
     text = "my mother has diabetes and now the doctor says deep vien thrombosis. what causes it?"
