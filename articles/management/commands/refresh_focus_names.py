@@ -15,4 +15,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         ids = list(Article.objects.values_list("pk", flat=True))
         refresh_focus_names(ids)
-        self.stdout.write(f"Rebuilt the focus names of {len(ids)} articles.")
+        if options["verbosity"]:
+            self.stdout.write(f"Rebuilt the focus names of {len(ids)} articles.")
