@@ -588,7 +588,8 @@ _COMPILED_RULES = [(qtype, re.compile(pattern, re.IGNORECASE), weight) for qtype
 _SENTENCE = re.compile(r"(?<=[.?!])\s+|\n+")
 _QUESTION_START = re.compile(
     r"^\s*(what|whats|how|why|is|are|can|could|does|do|did|should|will|would|which|who|where|when|any|tell|explain|"
-    r"i (want|would like|need) to know|i wonder|wondering|please)\b",
+    r"i (want|would like|need) to know|i wonder|wondering|please|"
+    r"i (would like|d like|want|need|am looking for|was hoping for) (some |more |any )?(information|info)|any (information|info))\b",
     re.IGNORECASE,
 )
 
@@ -672,7 +673,8 @@ def content_terms(text, limit=8):
 _DIAGNOSED = re.compile(
     r"\b(diagnosed (with|as)|diagnosis (of|was|is)|called (it|this|that)|calls (it|this|that)|(says|said) (it is|its|(she|he|i|we|they) (has|have|had))|"
     r"told (me |us |him |her )?(i|we|he|she|they|it) (have|has|had|is|was)|(thinks?|thought) (it|this) (is|was|may be|might be|could be)|"
-    r"mentioned|came back (as|positive for)|it is probably|its probably|turned out to be)( (a|an|the))?$"
+    r"mentioned|came back (as|positive for)|it is probably|its probably|turned out to be|says|said|"
+    r"(show|shows|showed|found|confirmed)( (it was|it is|that (she|he|i|it) (has|have|had|is|was)))?)( (a|an|the))?$"
 )
 
 

@@ -364,6 +364,23 @@ def test_a_reported_diagnosis_comes_before_other_conditions_in_the_story(library
     assert follow_up_matches(text, limit=1).articles == [library["dvt_causes"]]
 
 
+def test_a_diagnosis_said_or_shown_by_tests_counts_as_reported(library):
+    """"my doctor says …", "the tests show …": the condition named is what the message asks about."""
+    for text in (
+        "I have had diabetes for years. My doctor says deep vein thrombosis. What causes this?",
+        "I have had diabetes for years and the scan showed a DVT. What causes this?",
+    ):
+        assert [f.name for f in understand(text).foci][0] in ("deep vein thrombosis", "dvt")
+        assert follow_up_matches(text, limit=1).articles == [library["dvt_causes"]]
+
+
+@pytest.mark.once
+def test_asking_for_information_is_a_question_sentence():
+    """"I would like information about …" asks, without a question mark; the story before it does not."""
+    text = "I had treatment for it last year. My dermatologist called it a rash. I would like information about this condition."
+    assert question_sentences(text) == ["I would like information about this condition."]
+
+
 def test_a_broad_topic_comes_after_the_condition_wherever_it_is_named(library):
     """"Surgery" is named in the question, DVT only in the story: the message is about DVT."""
     make_focus_article("What is surgery?", "Surgery", "information")
