@@ -684,21 +684,25 @@ def _broad(focus):
 
 
 def _asked_about_first(foci, text):
-    """The foci named in the question sentences first, in the order asked; then those only in the story,
-    a reported diagnosis first ("my sister was just diagnosed with celiac"). A broad topic comes after a
-    narrower focus wherever they are named.
+    """The foci in the order the message is most likely about them:
 
-    "my husband takes a water pill for blood pressure … what causes gout attacks?" is about gout;
-    "a doctor mentioned Ascher syndrome … can surgery fix the lip?" is about Ascher syndrome.
+    1. a narrower focus before a broad topic ("a doctor mentioned Ascher syndrome … can surgery fix
+       the lip?" is about Ascher syndrome);
+    2. one in a web form's subject line;
+    3. a reported diagnosis ("my sister was just diagnosed with celiac", "the doctor said AMD");
+    4. the question sentences' foci in the order asked, then the story's ("my husband takes a water
+       pill for blood pressure … what causes gout attacks?" is about gout).
     """
     asked = f" {' '.join(canonical(w) for w in tokens(' '.join(question_sentences(text))))} "
     words = [canonical(w) for w in tokens(text)]  # as recognise_foci saw them: spans index these
     positions = {id(f): asked.find(f" {' '.join(words[f.start : f.end])} ") for f in foci}
     in_question = sorted((f for f in foci if positions[id(f)] >= 0), key=lambda f: positions[id(f)])
     in_story = [f for f in foci if positions[id(f)] < 0]
-    diagnosed = [f for f in in_story if _DIAGNOSED.search(" ".join(words[max(0, f.start - 4) : f.start]))]
-    ordered = in_question + diagnosed + [f for f in in_story if all(f is not d for d in diagnosed)]
-    return sorted(ordered, key=_broad)  # stable: the order above within each
+    diagnosed = {id(f) for f in foci if _DIAGNOSED.search(" ".join(words[max(0, f.start - 4) : f.start]))}
+    form = _FORM.match(fold(text))
+    subject = len(tokens(form["subject"])) + 1 if form else 0  # "SUBJECT" and the subject's words
+    ordered = in_question + in_story
+    return sorted(ordered, key=lambda f: (_broad(f), not (f.start < subject), id(f) not in diagnosed))
 
 
 def _without_names(text, foci):

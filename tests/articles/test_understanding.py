@@ -364,6 +364,16 @@ def test_a_reported_diagnosis_comes_before_other_conditions_in_the_story(library
     assert follow_up_matches(text, limit=1).articles == [library["dvt_causes"]]
 
 
+def test_a_subject_line_then_a_reported_diagnosis_then_the_question_sentences(library):
+    """The diagnosis reported outranks a condition the question sentence mentions; a subject line outranks both."""
+    text = "My mother was just diagnosed with a DVT. Could her diabetes be the cause?"
+    assert [f.name for f in understand(text).foci] == ["dvt", "diabetes"]
+    assert follow_up_matches(text, limit=1).articles == [library["dvt_causes"]]
+    text = "SUBJECT: diabetes MESSAGE: My mother was just diagnosed with a DVT. What are the symptoms?"
+    assert [f.name for f in understand(text).foci] == ["diabetes", "dvt"]
+    assert follow_up_matches(text, limit=1).articles == [library["diabetes_symptoms"]]
+
+
 def test_a_diagnosis_said_or_shown_by_tests_counts_as_reported(library):
     """"my doctor says …", "the tests show …": the condition named is what the message asks about."""
     for text in (
