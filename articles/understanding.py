@@ -573,7 +573,7 @@ _TYPE_RULES = [
     (QuestionType.EXAMS, r"\bget(ting)? (\w+ ){0,2}(checked|screened|tested)\b", 2),
     (QuestionType.PREVENTION, r"\b(do|take|eat) (now |today )?to (prevent|avoid|keep|protect|lower|reduce|stop)\b|\bso (this|it|that) (doesnt|does not|wont|will not|never) happen", 3),
     (QuestionType.INHERITANCE, r"\bpass(es|ed|ing)? (it |this |that |\w+ )?(on |down )?to (my|his|her|our|their|your) (sons?|daughters?|children|kids|baby|babies|grandchildren)\b|\bcarriers?\b|\b(will|would|could|can) (my|our|his|her|their) (children|kids|sons?|daughters?|baby) (get|have|inherit)\b|\bchances? (that )?(my|our|his|her|their|the) (\d+ )?(sons?|daughters?|children|kids|child|baby|babies) (will )?(gets?|has|have|inherits?|develops?)\b", 3),
-    (QuestionType.CONSIDERATIONS, r"\bfoods? (to|that|i|we|he|she|you) (should |can |must )?(avoid|eat)\b|\bwhat (foods|to eat)\b|\beat or avoid\b", 3),
+    (QuestionType.CONSIDERATIONS, r"\bfoods? (to|that|i|we|he|she|you) (should |can |must )?(avoid|eat)\b|\bwhat (foods|to eat)\b|\b(eat|eating|drink|drinking) or (avoid|avoiding)\b|\bshould (i|we|he|she|you) (be )?(eat|eating|drink|drinking)\b", 3),
     (QuestionType.SUPPORT, r"\bsupport\b|\bother (people|families) (with|who)\b|\btalk to others\b", 3),
     (QuestionType.OUTLOOK, r"\boutgrow|\bgrow out of\b|\bwill (it|they|this|the \w+) get (worse|better)\b|\bhow (fast|quickly) will\b|\bhow long until\b", 3),
     (QuestionType.RESEARCH, r"\bnew (\w+ )?(drugs|medicines|medications|treatments)\b|\b(studies|trials?) (going on|for|of)\b|\banything new\b", 3),

@@ -284,6 +284,7 @@ def test_python_similarity_agrees_with_pg_trgm_on_the_database():
         ("My nephew was just diagnosed. Is there anything that can be done for him", QuestionType.TREATMENT),
         ("nothing works anymore, what now?", QuestionType.TREATMENT),
         ("please send me anything new on it.", QuestionType.RESEARCH),
+        ("is there anything I should be eating or avoiding, like salt?", QuestionType.CONSIDERATIONS),
         # Asked what it is first: the overview answers both ("why does it happen" alone is causes, above).
         ("we had never heard of this. what is this condition and why does it happen?", QuestionType.INFORMATION),
         ("what is it and can it be treated", QuestionType.INFORMATION),
