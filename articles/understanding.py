@@ -332,7 +332,32 @@ def recognise_foci(text):
         and all(match is not c for c in chosen)
         and any(c.start <= match.start and match.end <= c.end for c in exact)
     ]
-    return _with_same_focus(chosen + _choose(within))
+    return _with_same_focus(chosen + _choose(within) + _wider(exact))
+
+
+# A kind of condition a name is the subject of: "anxiety" is also what Anxiety Disorders are about.
+_KINDS = ("disorders", "disorder", "disease", "diseases", "infection", "infections", "syndrome")
+
+
+def _wider(matches):
+    """For each exact match, the foci named by it and a kind of condition, after everything else.
+
+    "what treatments are there for anxiety" finds Anxiety (no treatment article) and Anxiety
+    Disorders (one); "pinworms" finds Pinworm Infection.
+    """
+    spans = defaultdict(list)
+    for match in matches:
+        words = match.name.split()
+        for stem in {match.name, " ".join([*words[:-1], _other_number(words[-1])])}:
+            for kind in _KINDS:
+                if not stem.endswith(kind):
+                    spans[f"{stem} {kind}"].append(match)
+    wider = {}
+    for name, abbreviation, article_id in _exact_rows(spans):
+        for match in spans[name]:
+            wide = wider.setdefault((match.start, match.end), FocusMatch(name, match.start, match.end))
+            wide.article_ids.add(article_id)
+    return list(wider.values())
 
 
 def _with_same_focus(matches):

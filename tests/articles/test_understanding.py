@@ -343,6 +343,15 @@ def test_a_subtype_without_the_answer_falls_back_to_its_condition(db):
     assert follow_up_matches(text, limit=1).articles == [inherited]
 
 
+def test_a_name_also_finds_the_kind_of_condition_it_names(db):
+    """"pinworms" is what Pinworm Infection is about: its treatment article answers "how do you treat it"."""
+    make_focus_article("What are pinworms?", "Pinworms", "information")
+    treated = make_focus_article("How is pinworm infection treated?", "Pinworm Infection", "treatment")
+    answer = follow_up_matches("I saw little white worms. pinworms? how do you treat it?", limit=2)
+    assert [a.question for a in answer.articles] == ["How is pinworm infection treated?", "What are pinworms?"]
+    assert answer.articles[0] == treated
+
+
 def test_the_words_of_a_name_do_not_say_what_is_asked(db):
     """"inherited" in Maternally inherited Leigh syndrome is its name; "medicines" asked about is the question."""
     make_focus_article("What is maternally inherited Leigh syndrome?", "Maternally inherited Leigh syndrome", "information")
