@@ -8,6 +8,7 @@ PostgreSQL, the same measure computed in Python on SQLite) so "alzhimers" still 
 The question type is recognised with rules over the question's own sentences.
 """
 
+import bisect
 import functools
 import logging
 import re
@@ -34,6 +35,7 @@ FUZZY_MIN_LENGTH = 5
 MAX_FUZZY_CANDIDATES = 24
 COMMON_NAME_WORD = 10  # a word in this many names or more is common ("congenital", "type", "primary")
 EVERYDAY_WORD = 5000  # a focus named by a word used this often is a broad topic: surgery 33,205, stroke 14,811
+RARE_ENGLISH = 400  # an eponym said on its own is rarer than this: duchenne (absent), noonan, wilson 982 is not
 COMMON_ENGLISH = 1000  # "hospital", "showed", "stones" are over it; "haemophilia", "gout", "lupus" under
 _TOKEN = re.compile(r"[^\W_]+")
 _APOSTROPHE = re.compile(r"(?<=\w)['’`](?=\w)")
@@ -322,6 +324,8 @@ def recognise_foci(text):
                 match.article_ids.add(article_id)
     exact = _choose(found.values())
     covered = {i for match in exact for i in range(match.start, match.end)}
+    exact = _choose(exact + _eponyms(words, covered))
+    covered = {i for match in exact for i in range(match.start, match.end)}
     chosen = _choose(exact + _fuzzy_matches(words, covered, misspelt_only=bool(exact)))
     # The condition a subtype belongs to, after everything else: "charcot marie tooth, type 1A" is also
     # Charcot-Marie-Tooth disease, whose articles answer what the subtype's do not (how it is inherited).
@@ -333,6 +337,32 @@ def recognise_foci(text):
         and any(c.start <= match.start and match.end <= c.end for c in exact)
     ]
     return _with_same_focus(chosen + _choose(within) + _wider(exact))
+
+
+MAX_EPONYM_NAMES = 6  # "duchenne" begins a few names; a word that begins many is no one condition's
+
+
+def _eponyms(words, covered):
+    """A rare word on its own that begins a few names: readers drop the rest of an eponym's name.
+
+    "what tests are used to diagnose duchenne" is about Duchenne muscular dystrophy, "my son has
+    noonan" about Noonan syndrome. The word must be rare in English and in names ("autosomal",
+    "familial" begin hundreds), not in capitals (MECP2 is a gene, not its syndromes), and not spelt as
+    another name on its own.
+    """
+    dictionary, matches = _dictionary(), []
+    for i, written in enumerate(words):
+        word = written.lower()
+        if i in covered or _in_capitals(written) or len(word) < 5 or word in _NOT_FUZZY or english_counts().get(word, 0) >= RARE_ENGLISH:
+            continue
+        if not 0 < dictionary.name_words[word] < COMMON_NAME_WORD:
+            continue
+        names = dictionary.beginning_with(word)
+        if 0 < len(names) <= MAX_EPONYM_NAMES:
+            ids = {article_id for _, abbreviation, article_id in _exact_rows(names) if not abbreviation}
+            if ids:
+                matches.append(FocusMatch(word, i, i + 1, article_ids=ids))
+    return matches
 
 
 # A kind of condition a name is the subject of: "anxiety" is also what Anxiety Disorders are about.
@@ -543,6 +573,16 @@ class _Dictionary:
         """Whether a word may be (part of) a misspelt name: rare in names, and a name's word or no common English."""
         held = self.name_words[word]
         return held < COMMON_NAME_WORD and (held > 0 or word not in common_english())
+
+    def beginning_with(self, word):
+        """The names whose first word is this one ("duchenne" -> "duchenne muscular dystrophy", …)."""
+        start = bisect.bisect_left(self.names, f"{word} ")
+        found = []
+        for name in self.names[start : start + MAX_EPONYM_NAMES + 1]:
+            if not name.startswith(f"{word} "):
+                break
+            found.append(name)
+        return found
 
     def misspelt(self, word):
         """Whether a word is no name's and no common English: most likely a misspelling."""

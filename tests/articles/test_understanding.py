@@ -343,6 +343,19 @@ def test_a_subtype_without_the_answer_falls_back_to_its_condition(db):
     assert follow_up_matches(text, limit=1).articles == [inherited]
 
 
+def test_an_eponym_said_on_its_own_finds_its_condition(db):
+    """"duchenne" is Duchenne muscular dystrophy; a word that begins many names, or a gene in capitals, finds nothing."""
+    tested = make_focus_article("How to diagnose Duchenne muscular dystrophy?", "Duchenne muscular dystrophy", "exams and tests")
+    make_focus_article("What is MECP2 duplication syndrome?", "MECP2 duplication syndrome", "information")
+    for n in range(7):
+        make_focus_article(f"What is Autosomal recessive disorder {n}?", f"Autosomal recessive disorder {n}", "information")
+    answer = follow_up_matches("my son falls a lot and has big calves. what tests are used to diagnose duchenne", limit=1)
+    assert answer.articles == [tested]
+    assert answer.articles[0].match_reason == "About Duchenne muscular dystrophy: tests and diagnosis"
+    assert recognise_foci("is autosomal inheritance rare") == []
+    assert recognise_foci("the test found a MECP2 mutation") == []
+
+
 def test_a_name_also_finds_the_kind_of_condition_it_names(db):
     """"pinworms" is what Pinworm Infection is about: its treatment article answers "how do you treat it"."""
     make_focus_article("What are pinworms?", "Pinworms", "information")
