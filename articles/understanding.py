@@ -441,14 +441,17 @@ def _fuzzy_candidates(words, covered, misspelt_only=False):
     A run is looked up only when it holds a telling word (`_Dictionary.telling`): a misspelling
     ("afakia"), or a word of a few names ("knee", for "knee replaced"). Runs of common words only
     ("congenital primary", "hospital says") were already looked up exactly, their close spellings
-    are other things, and their common trigrams make the lookup slow.
+    are other things, and their common trigrams make the lookup slow. A generic head ("syndrome") may
+    end a run only: "asher syndrome" is looked up (Ascher syndrome), "syndrome" alone is not. With
+    `misspelt_only` (the text already names a focus exactly), a run must hold a likely misspelling.
     """
     lower = [w.lower() for w in words]
     telling = _dictionary().misspelt if misspelt_only else _dictionary().telling
     candidates = {}
     for start, end in _spans(words, max_words=3):
         run = lower[start:end]
-        if covered & set(range(start, end)) or any(w in _NOT_FUZZY for w in run) or not any(map(telling, run)):
+        body = run[:-1] if len(run) > 1 and run[-1] in _GENERIC else run  # "asher syndrome" may be Ascher syndrome
+        if covered & set(range(start, end)) or any(w in _NOT_FUZZY for w in body) or not any(map(telling, body)):
             continue
         phrase = " ".join(lower[start:end])
         if len(phrase) >= FUZZY_MIN_LENGTH and not phrase.isdigit():

@@ -373,6 +373,16 @@ def test_the_words_of_a_name_do_not_say_what_is_asked(db):
     assert understand("what medicines are used for high blood pressure").question_type == QuestionType.TREATMENT
 
 
+def test_a_misspelt_eponym_is_found_with_its_head(db):
+    """"Asher syndrome" is Ascher syndrome, beside a goiter named right; "syndrome" alone is never looked up."""
+    make_focus_article("What is a goiter?", "Goiter", "information")
+    ascher = make_focus_article("What is Ascher syndrome?", "Ascher syndrome", "information")
+    text = "they found a goiter on my thyroid. a doctor mentioned Asher syndrome. can you tell me about this condition"
+    assert {f.name for f in understand(text).foci} == {"goiter", "ascher syndrome"}
+    assert ascher in follow_up_matches(text, limit=2).articles
+    assert "syndrome" not in understanding._fuzzy_candidates(tokens("what is this syndrome"), set())
+
+
 def test_a_misspelt_name_is_found_beside_one_spelt_right(library):
     """The condition asked about is misspelt, another in the story is spelt right: both are found, the longer first."""
     text = "my mother has diabetes and now the doctor says deep vien thrombosis. what causes it?"
