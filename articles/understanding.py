@@ -339,6 +339,8 @@ def recognise_foci(text):
     return _with_same_focus(chosen + _choose(within) + _wider(exact))
 
 
+# Endings of adjectives, which begin names too but name no one condition ("heterozygous", "recessive").
+_NOT_EPONYM_ENDINGS = ("ous", "ive", "ed", "ing")
 MAX_EPONYM_NAMES = 6  # "duchenne" begins a few names; a word that begins many is no one condition's
 
 
@@ -347,13 +349,15 @@ def _eponyms(words, covered):
 
     "what tests are used to diagnose duchenne" is about Duchenne muscular dystrophy, "my son has
     noonan" about Noonan syndrome. The word must be rare in English and in names ("autosomal",
-    "familial" begin hundreds), not in capitals (MECP2 is a gene, not its syndromes), and not spelt as
-    another name on its own.
+    "familial" begin hundreds), not in capitals (MECP2 is a gene, not its syndromes), not a medical
+    adjective ("heterozygous"), and not spelt as another name on its own.
     """
     dictionary, matches = _dictionary(), []
     for i, written in enumerate(words):
         word = written.lower()
-        if i in covered or _in_capitals(written) or len(word) < 5 or word in _NOT_FUZZY or english_counts().get(word, 0) >= RARE_ENGLISH:
+        if i in covered or _in_capitals(written) or len(word) < 5 or word.endswith(_NOT_EPONYM_ENDINGS):
+            continue
+        if word in _NOT_FUZZY or english_counts().get(word, 0) >= RARE_ENGLISH:
             continue
         if not 0 < dictionary.name_words[word] < COMMON_NAME_WORD:
             continue

@@ -354,6 +354,8 @@ def test_an_eponym_said_on_its_own_finds_its_condition(db):
     assert answer.articles[0].match_reason == "About Duchenne muscular dystrophy: tests and diagnosis"
     assert recognise_foci("is autosomal inheritance rare") == []
     assert recognise_foci("the test found a MECP2 mutation") == []
+    make_focus_article("What is heterozygous OSMED?", "Heterozygous OSMED", "information")
+    assert recognise_foci("what does heterozygous mean") == []  # an adjective, not an eponym
 
 
 def test_a_name_also_finds_the_kind_of_condition_it_names(db):
