@@ -636,7 +636,7 @@ _TYPE_RULES = [
     (QuestionType.STAGES, r"\bstages?\b|\bstaging\b|\bhow advanced\b|\bhow far (has )?it spread\b|\bgrade\b", 2),
     (QuestionType.SUSCEPTIBILITY, r"\bat risk\b|\brisk factors?\b|\bwho (gets|can get|is likely|is at risk|are at risk)\b|\bmore likely\b|\bmy risk\b|\bam i likely\b|\bwho is affected\b", 2),
     (QuestionType.FREQUENCY, r"\bhow common\b|\bhow many (people|americans|children|kids|men|women)\b|\bhow often (?!should|do (i|you|we) need|must)|\bprevalen|\bhow rare\b|\bis it rare\b|\bis it common\b|\bincidence\b", 3),
-    (QuestionType.INHERITANCE, r"\binherit|\bhereditary\b|\bruns? in (the |my |our )?famil|\bpass(ed)? (it )?(on|down)\b|\bis (it|this|that) genetic\b|\bget it from (my|his|her|their) |\b(children|kids|son|daughter|baby) (get|have|inherit)|\bin the genes\b|\bfrom (my|his|her) (mother|father|mom|dad|parents)\b", 2),
+    (QuestionType.INHERITANCE, r"\binherit|\bhereditary\b|\bruns? in (the |my |our )?famil|\bpass(ed)? (it )?(on|down)\b|\bis (it|this|that) genetic\b|\bget it from (my|his|her|their) |\b(children|kids|son|daughter|baby) (get|have|inherit)|\bin the genes\b|\bfrom (my|his|her) (mother|father|mom|dad|parents)\b|\bget (it|this|that) from (me|us|him|her|them)\b|\bpassed (from|to) (a |the )?(parents?|mother|father|mom|dad|child|children)\b", 2),
     (QuestionType.GENETIC_CHANGES, r"\bgenes?\b|\bmutations?\b|\bgenetic changes?\b|\bdna\b|\bchromosomes?\b|\bwhich gene\b|\bgene change", 3),
     (QuestionType.CONSIDERATIONS, r"\bwhat to do for\b|\blive with\b|\bliving with\b|\bcop(e|ing)\b|\bdiet\b|\bwhat (can|should) (i|he|she|we) eat\b|\bfoods?\b|\bexercise\b|\bcare for\b|\bcaring for\b|\bday to day\b|\bdaily life\b", 1),
     (QuestionType.RESEARCH, r"\bresearch\b|\bclinical trials?\b|\bnew treatments?\b|\bstud(y|ies)\b|\blatest\b|\bbeing done\b|\bbreakthrough", 2),
@@ -745,7 +745,7 @@ def content_terms(text, limit=8):
 _DIAGNOSED = re.compile(
     r"\b(diagnosed (with|as)|diagnosis (of|was|is)|called (it|this|that)|calls (it|this|that)|(says|said) (it is|its|(she|he|i|we|they) (has|have|had))|"
     r"told (me |us |him |her )?(i|we|he|she|they|it) (have|has|had|is|was)|(thinks?|thought) (it|this) (is|was|may be|might be|could be)|"
-    r"mentioned|came back (as|positive for)|it is probably|its probably|turned out to be|says|said|"
+    r"mentioned|came back (as|positive for)|it is probably|its probably|turned out to be|says|said|(it )?(might|may|could) be|"
     r"(show|shows|showed|found|confirmed)( (it was|it is|that (she|he|i|it) (has|have|had|is|was)))?)( (a|an|the))?$"
 )
 

@@ -285,6 +285,7 @@ def test_python_similarity_agrees_with_pg_trgm_on_the_database():
         ("nothing works anymore, what now?", QuestionType.TREATMENT),
         ("please send me anything new on it.", QuestionType.RESEARCH),
         ("is there anything I should be eating or avoiding, like salt?", QuestionType.CONSIDERATIONS),
+        ("did he get it from me? can it be passed from parent to child?", QuestionType.INHERITANCE),
         # Asked what it is first: the overview answers both ("why does it happen" alone is causes, above).
         ("we had never heard of this. what is this condition and why does it happen?", QuestionType.INFORMATION),
         ("what is it and can it be treated", QuestionType.INFORMATION),
@@ -414,6 +415,7 @@ def test_a_diagnosis_said_or_shown_by_tests_counts_as_reported(library):
     for text in (
         "I have had diabetes for years. My doctor says deep vein thrombosis. What causes this?",
         "I have had diabetes for years and the scan showed a DVT. What causes this?",
+        "I have had diabetes for years and her doctor said it might be a DVT. What causes this?",
     ):
         assert [f.name for f in understand(text).foci][0] in ("deep vein thrombosis", "dvt")
         assert follow_up_matches(text, limit=1).articles == [library["dvt_causes"]]
