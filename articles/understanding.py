@@ -10,6 +10,7 @@ The question type is recognised with rules over the question's own sentences.
 
 import bisect
 import functools
+import heapq
 import logging
 import re
 import unicodedata
@@ -544,14 +545,26 @@ class _TrigramIndex:
             for gram in grams:
                 self.postings[gram].append(index)
 
+        self._found = {}  # phrase -> its closest names: readers' words recur ("hospital", "syndrome")
+
     def similar(self, phrase, limit=5):
-        grams = trigrams(phrase)
-        shared = Counter()
-        for gram in grams:
-            shared.update(self.postings.get(gram, ()))
-        scored = [(n / (len(grams) + len(self.grams[i]) - n), self.names[i]) for i, n in shared.items()]
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        return scored[:limit]
+        if phrase not in self._found:
+            if len(self._found) >= 20000:
+                self._found.clear()
+            grams = trigrams(phrase)
+            shared = Counter()
+            for gram in grams:
+                shared.update(self.postings.get(gram, ()))
+            # As pg_trgm's % operator: only names at the threshold or above, which share at least
+            # that share of the phrase's trigrams (shared / all >= t needs shared >= t * the phrase's).
+            needed = FUZZY_THRESHOLD * len(grams)
+            scored = [
+                (score, self.names[i])
+                for i, n in shared.items()
+                if n >= needed and (score := n / (len(grams) + len(self.grams[i]) - n)) >= FUZZY_THRESHOLD
+            ]
+            self._found[phrase] = heapq.nsmallest(limit, scored, key=lambda item: (-item[0], item[1]))
+        return self._found[phrase]
 
 
 @functools.cache
