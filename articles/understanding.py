@@ -401,19 +401,25 @@ def _with_same_focus(matches):
     The sources name one condition differently: "restless leg syndrome" is a synonym in one source's
     article only, and another source's "Restless Legs Syndrome" article answers the question too.
     So the articles a name found lend their focus, and every article going by that focus joins them.
+    When the name found is itself some articles' focus, the articles that have it only among their
+    other names lend nothing: "Aicardi-Goutieres syndrome" is listed among Leukodystrophy's, and
+    every leukodystrophy is not it. Our own lay names still lend ("bladder control" is Urinary
+    Incontinence as well as Bladder Control for Women).
     """
     found = set().union(*(match.article_ids for match in matches))
     if not found:
         return matches
-    focus_names = {  # an article's focus, and the names its title holds ("Adult ALL" is also "ALL")
-        pk: {normalise(name) for name in [focus, *title_names(focus)]}
-        for pk, focus in Article.objects.public().filter(pk__in=list(found)[:900]).values_list("pk", "published_focus")
-    }
+    foci = dict(Article.objects.public().filter(pk__in=list(found)[:900]).values_list("pk", "published_focus"))
+    # An article's focus, and the names its title holds ("Adult ALL" is also "ALL").
+    focus_names = {pk: {normalise(name) for name in [focus, *title_names(focus)]} for pk, focus in foci.items()}
+    own_names = {pk: names | set(map(normalise, LAY_NAMES_BY_FOCUS.get(normalise(foci[pk]), []))) for pk, names in focus_names.items()}
     sharing = defaultdict(set)
     for name, abbreviation, article_id in _exact_rows(set().union(*focus_names.values())):
         sharing[name].add(article_id)
     for match in matches:
-        for pk in list(match.article_ids):
+        owners = [pk for pk in match.article_ids if match.name in focus_names.get(pk, ())]
+        lenders = [pk for pk in match.article_ids if match.name in own_names.get(pk, ())] if owners else match.article_ids
+        for pk in list(lenders):
             for name in focus_names.get(pk, ()):
                 match.article_ids |= sharing[name]
     return matches

@@ -176,6 +176,16 @@ def test_a_name_from_one_sources_synonyms_finds_every_article_on_that_focus(db):
     assert answer.articles[0].match_reason == "About Restless Legs Syndrome: causes"
 
 
+def test_an_umbrella_article_listing_a_condition_lends_it_nothing(db):
+    """Leukodystrophy lists Aicardi-Goutieres syndrome among its other names; CADASIL, another leukodystrophy,
+    is not an answer about Aicardi-Goutieres syndrome."""
+    ags = make_focus_article("Is Aicardi-Goutieres syndrome inherited?", "Aicardi-Goutieres syndrome", "inheritance")
+    umbrella = make_focus_article("What is leukodystrophy?", "Leukodystrophy", "information", "Aicardi-Goutieres syndrome")
+    make_focus_article("Is CADASIL inherited?", "CADASIL", "inheritance", "Leukodystrophy")
+    answer = follow_up_matches("our son had aicardi goutieres syndrome. is it passed down?", limit=5)
+    assert [a.pk for a in answer.articles] == [ags.pk, umbrella.pk]
+
+
 @pytest.mark.once
 def test_titles_give_no_names_that_are_common_words():
     """A head is kept when dropping it leaves one word ("down") or a phrase with a stop word; "(NETs)" is an abbreviation."""
