@@ -412,7 +412,8 @@ def _with_same_focus(matches):
     foci = dict(Article.objects.public().filter(pk__in=list(found)[:900]).values_list("pk", "published_focus"))
     # An article's focus, and the names its title holds ("Adult ALL" is also "ALL").
     focus_names = {pk: {normalise(name) for name in [focus, *title_names(focus)]} for pk, focus in foci.items()}
-    own_names = {pk: names | set(map(normalise, LAY_NAMES_BY_FOCUS.get(normalise(foci[pk]), []))) for pk, names in focus_names.items()}
+    lay = {pk: {normalise(name) for name in LAY_NAMES_BY_FOCUS.get(normalise(focus), [])} for pk, focus in foci.items()}
+    own_names = {pk: names | lay[pk] for pk, names in focus_names.items()}
     sharing = defaultdict(set)
     for name, abbreviation, article_id in _exact_rows(set().union(*focus_names.values())):
         sharing[name].add(article_id)
@@ -550,7 +551,6 @@ class _TrigramIndex:
         for index, grams in enumerate(self.grams):
             for gram in grams:
                 self.postings[gram].append(index)
-
         self._found = {}  # phrase -> its closest names: readers' words recur ("hospital", "syndrome")
 
     def similar(self, phrase, limit=5):
@@ -737,7 +737,7 @@ def recognise_types(text):
 class Understanding:
     """What we made of a reader's question."""
 
-    foci: list  # FocusMatch, strongest first
+    foci: list  # FocusMatch, the one the message is most likely about first
     question_type: str  # a QuestionType value or ""
     terms: list  # the question's own meaningful words, for the full-text fallback
     also_asked: list = field(default_factory=list)  # the other kinds of question the text asks, in order
