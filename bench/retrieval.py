@@ -8,7 +8,9 @@ over today's published columns, so before and after are measured side by side in
 Scores the hand-written development sets (bench/data/followup-dev.jsonl; followup-dev-stories.jsonl and
 the web-form messages written blind by helpers, followup-dev-messages.jsonl, each in a tuning and a
 held-out half) and the generated set (followup-generated.jsonl) with MRR@10, P@1
-and recall@10, and times each call (p50/p95), on every database given, in one run. Each database must hold the MedQuAD import (python manage.py import_medquad).
+and recall@10, and times each call (p50/p95), on every database given, in one run; then all of
+their questions together, as the one development set the issue asks for (hand-written questions
+plus a generated set). Each database must hold the MedQuAD import (python manage.py import_medquad).
 
 Usage: python bench/retrieval.py --sqlite /tmp/bench.sqlite3 --postgres postgres://user@127.0.0.1:54352/db
 """
@@ -99,6 +101,7 @@ def run_here():
     if os.environ.get("RETRIEVAL_NEW_ONLY"):
         methods.pop("baseline")
     result = {"engine": connection.vendor, "articles": len(ids), "sets": {}}
+    together = {name: ([], []) for name in methods}  # every question of the sets scored, as one development set
     wanted = os.environ.get("RETRIEVAL_SETS", "")  # e.g. "stories, tuning half" while working on the matcher
     for label, (filename, which) in SETS.items():
         if wanted and label not in wanted.split("|"):
@@ -114,14 +117,28 @@ def run_here():
                 ranked = method(item["question"])
                 timings.append((time.perf_counter() - started) * 1000)
                 scores.append(score(ranked, set(item["answers"])))
-            result["sets"][label][name] = {
-                "MRR@10": round(statistics.mean(s[0] for s in scores), 3),
-                "P@1": round(statistics.mean(s[1] for s in scores), 3),
-                "recall@10": round(statistics.mean(s[2] for s in scores), 3),
-                "p50 ms": round(percentile(timings, 50), 1),
-                "p95 ms": round(percentile(timings, 95), 1),
-            }
+            result["sets"][label][name] = figures(scores, timings)
+            together[name][0].extend(scores)
+            together[name][1].extend(timings)
+    if len(result["sets"]) > 1:
+        count = sum(each["questions"] for each in result["sets"].values())
+        missing = sum(each["unanswerable_here"] for each in result["sets"].values())
+        result["sets"][f"all of them, {count}"] = {
+            "questions": count,
+            "unanswerable_here": missing,
+            **{name: figures(*both) for name, both in together.items()},
+        }
     print(json.dumps(result))
+
+
+def figures(scores, timings):
+    return {
+        "MRR@10": round(statistics.mean(s[0] for s in scores), 3),
+        "P@1": round(statistics.mean(s[1] for s in scores), 3),
+        "recall@10": round(statistics.mean(s[2] for s in scores), 3),
+        "p50 ms": round(percentile(timings, 50), 1),
+        "p95 ms": round(percentile(timings, 95), 1),
+    }
 
 
 def main():
