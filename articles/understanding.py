@@ -188,6 +188,7 @@ def names_for(focus, synonyms=""):
 
 
 LAY_NAMES_BY_FOCUS = {normalise(focus): names for focus, names in LAY_NAMES.items()}
+_LAY_KEYS_BY_FOCUS = {focus: {normalise(name) for name in names} for focus, names in LAY_NAMES_BY_FOCUS.items()}
 
 
 def refresh_focus_names(article_ids):
@@ -325,9 +326,10 @@ def recognise_foci(text):
                 match.article_ids.add(article_id)
     exact = _choose(found.values())
     covered = {i for match in exact for i in range(match.start, match.end)}
-    exact = _choose(exact + _eponyms(words, covered))
+    dictionary = _dictionary()  # read once a question: its key costs a query
+    exact = _choose(exact + _eponyms(words, covered, dictionary))
     covered = {i for match in exact for i in range(match.start, match.end)}
-    chosen = _choose(exact + _fuzzy_matches(words, covered, misspelt_only=bool(exact)))
+    chosen = _choose(exact + _fuzzy_matches(words, covered, dictionary, misspelt_only=bool(exact)))
     # The condition a subtype belongs to, after everything else: "charcot marie tooth, type 1A" is also
     # Charcot-Marie-Tooth disease, whose articles answer what the subtype's do not (how it is inherited).
     within = [
@@ -345,7 +347,7 @@ _NOT_EPONYM_ENDINGS = ("ous", "ive", "ed", "ing")
 MAX_EPONYM_NAMES = 6  # "duchenne" begins a few names; a word that begins many is no one condition's
 
 
-def _eponyms(words, covered):
+def _eponyms(words, covered, dictionary):
     """A rare word on its own that begins a few names: readers drop the rest of an eponym's name.
 
     "what tests are used to diagnose duchenne" is about Duchenne muscular dystrophy, "my son has
@@ -353,7 +355,7 @@ def _eponyms(words, covered):
     "familial" begin hundreds), not in capitals (MECP2 is a gene, not its syndromes), not a medical
     adjective ("heterozygous"), and not spelt as another name on its own.
     """
-    dictionary, matches = _dictionary(), []
+    matches = []
     for i, written in enumerate(words):
         word = written.lower()
         if i in covered or _in_capitals(written) or len(word) < 5 or word.endswith(_NOT_EPONYM_ENDINGS):
@@ -412,8 +414,7 @@ def _with_same_focus(matches):
     foci = dict(Article.objects.public().filter(pk__in=list(found)[:900]).values_list("pk", "published_focus"))
     # An article's focus, and the names its title holds ("Adult ALL" is also "ALL").
     focus_names = {pk: {normalise(name) for name in [focus, *title_names(focus)]} for pk, focus in foci.items()}
-    lay = {pk: {normalise(name) for name in LAY_NAMES_BY_FOCUS.get(normalise(focus), [])} for pk, focus in foci.items()}
-    own_names = {pk: names | lay[pk] for pk, names in focus_names.items()}
+    own_names = {pk: names | _LAY_KEYS_BY_FOCUS.get(normalise(foci[pk]), set()) for pk, names in focus_names.items()}
     sharing = defaultdict(set)
     for name, abbreviation, article_id in _exact_rows(set().union(*focus_names.values())):
         sharing[name].add(article_id)
@@ -447,7 +448,7 @@ def similarity(a, b):
     return shared / (len(ta) + len(tb) - shared)
 
 
-def _fuzzy_candidates(words, covered, misspelt_only=False):
+def _fuzzy_candidates(words, covered, dictionary, misspelt_only=False):
     """Runs of one to three words outside the exact matches, long enough to be misspelt names.
 
     A run is looked up only when it holds a telling word (`_Dictionary.telling`): a misspelling
@@ -458,7 +459,7 @@ def _fuzzy_candidates(words, covered, misspelt_only=False):
     `misspelt_only` (the text already names a focus exactly), a run must hold a likely misspelling.
     """
     lower = [w.lower() for w in words]
-    telling = _dictionary().misspelt if misspelt_only else _dictionary().telling
+    telling = dictionary.misspelt if misspelt_only else dictionary.telling
     candidates = {}
     for start, end in _spans(words, max_words=3):
         run = lower[start:end]
@@ -483,12 +484,12 @@ _NOT_FUZZY = NOISE | TYPE_WORDS | _GENERIC
 FUZZY_TIMEOUT_MS = 250  # a close-spelling lookup that takes longer is given up: no match, never a slow page
 
 
-def _fuzzy_matches(words, covered, misspelt_only=False):
-    candidates = _fuzzy_candidates(words, covered, misspelt_only)
+def _fuzzy_matches(words, covered, dictionary, misspelt_only=False):
+    candidates = _fuzzy_candidates(words, covered, dictionary, misspelt_only)
     if not candidates:
         return []
     best = {}  # phrase -> (similarity, name)
-    finder = _pg_similar if connection.vendor == "postgresql" else _python_similar
+    finder = _pg_similar if connection.vendor == "postgresql" else dictionary.similar
     for phrase, name, score in finder(list(candidates)):
         # A one-word slip is a misspelling; a name of another length is another thing ("pressure ulcers").
         if score >= FUZZY_THRESHOLD and len(name.split()) == len(phrase.split()):
@@ -614,11 +615,11 @@ class _Dictionary:
         """Whether a word is no name's and no common English: most likely a misspelling."""
         return word not in self.name_words and word not in common_english()
 
-    @property
-    def index(self):  # built on first use: only SQLite looks names up in Python
-        if self._index is None:
+    def similar(self, phrases):
+        """(phrase, name, similarity) for the names close to each phrase, in Python (SQLite; pg_trgm's measure)."""
+        if self._index is None:  # built on first use: only SQLite looks names up in Python
             self._index = _TrigramIndex(self.names)
-        return self._index
+        return [(phrase, name, score) for phrase in phrases for score, name in self._index.similar(phrase)]
 
 
 _dictionary_cache = {"key": None, "dictionary": None}
@@ -634,11 +635,6 @@ def _dictionary():
         names = sorted(FocusSpelling.objects.values_list("name", flat=True))
         _dictionary_cache.update(key=key, dictionary=_Dictionary(names))
     return _dictionary_cache["dictionary"]
-
-
-def _python_similar(phrases):
-    index = _dictionary().index
-    return [(phrase, name, score) for phrase in phrases for score, name in index.similar(phrase)]
 
 
 # --- Question type ---------------------------------------------------------------------------------------------

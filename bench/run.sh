@@ -121,13 +121,14 @@ paired() {  # name base path name base path
   log "paired windows: $1 / $4 ($PAIR_ROUNDS rounds of $PAIR_SECONDS each, order alternating)"
   for round in $(seq "$PAIR_ROUNDS"); do
     if [ $((round % 2)) = 1 ]; then
-      wrk -t2 -c"$CONNECTIONS" -d"$PAIR_SECONDS" --latency "$2$3" >"$OUT/pair-$1-$round.txt"
-      wrk -t2 -c"$CONNECTIONS" -d"$PAIR_SECONDS" --latency "$5$6" >"$OUT/pair-$4-$round.txt"
+      window "$1" "$2$3" "$round"; window "$4" "$5$6" "$round"
     else
-      wrk -t2 -c"$CONNECTIONS" -d"$PAIR_SECONDS" --latency "$5$6" >"$OUT/pair-$4-$round.txt"
-      wrk -t2 -c"$CONNECTIONS" -d"$PAIR_SECONDS" --latency "$2$3" >"$OUT/pair-$1-$round.txt"
+      window "$4" "$5$6" "$round"; window "$1" "$2$3" "$round"
     fi
   done
+}
+window() {  # name url round
+  wrk -t2 -c"$CONNECTIONS" -d"$PAIR_SECONDS" --latency "$2" >"$OUT/pair-$1-$3.txt"
 }
 paired article-varnish "$VARNISH" "$SEED" static-varnish "$VARNISH" "$STATIC"
 paired article-django "$DJANGO" "$SEED" static-django "$DJANGO" "$STATIC"

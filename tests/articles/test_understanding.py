@@ -210,7 +210,7 @@ def test_close_spellings_are_looked_up_only_for_runs_that_may_be_misspelt_names(
         make_focus_article(f"What is congenital disorder {n}?", f"Congenital disorder {n}", "information")
     make_focus_article("What is knee replacement?", "Knee Replacement", "information")
     text = "the hospital says he has congenital primary afakia. I had a knee replaced"
-    looked_up = set(understanding._fuzzy_candidates(tokens(text), set()))
+    looked_up = set(understanding._fuzzy_candidates(tokens(text), set(), understanding._dictionary()))
     assert {"congenital primary afakia", "primary afakia", "afakia", "knee replaced"} <= looked_up
     assert not looked_up & {"hospital", "hospital says", "congenital", "congenital primary", "primary", "replaced"}
     assert focus_of("I had a knee replaced, how long until I can walk?") == "knee replacement"
@@ -393,7 +393,7 @@ def test_a_misspelt_eponym_is_found_with_its_head(db):
     text = "they found a goiter on my thyroid. a doctor mentioned Asher syndrome. can you tell me about this condition"
     assert {f.name for f in understand(text).foci} == {"goiter", "ascher syndrome"}
     assert ascher in follow_up_matches(text, limit=2).articles
-    assert "syndrome" not in understanding._fuzzy_candidates(tokens("what is this syndrome"), set())
+    assert "syndrome" not in understanding._fuzzy_candidates(tokens("what is this syndrome"), set(), understanding._dictionary())
 
 
 def test_a_misspelt_name_is_found_beside_one_spelt_right(library):
